@@ -1,0 +1,94 @@
+/* gradviz player: show the variant matching Material's palette, play only while on screen,
+   respect prefers-reduced-motion. Idempotent, and re-run on every instant-navigation page. */
+(function () {
+  "use strict";
+  if (window.gradviz) { window.gradviz.setup(); return; }
+
+  var reduceMotion = window.matchMedia("(prefers-reduced-motion: reduce)");
+  var visible = new WeakMap();
+  var observer = "IntersectionObserver" in window ? new IntersectionObserver(function (entries) {
+    entries.forEach(function (entry) {
+      visible.set(entry.target, entry.isIntersecting);
+      update(entry.target);
+    });
+  }, { threshold: 0.25 }) : null;
+
+  function darkSchemes() {
+    var figure = document.querySelector(".gradviz[data-gradviz-dark]");
+    return (figure ? figure.getAttribute("data-gradviz-dark") : "slate").split(" ");
+  }
+
+  function activeTheme() {
+    var scheme = document.body.getAttribute("data-md-color-scheme");
+    if (!scheme) { return "dark"; }
+    return darkSchemes().indexOf(scheme) >= 0 ? "dark" : "light";
+  }
+
+  function shownVideo(figure) {
+    var videos = figure.querySelectorAll("video");
+    var theme = figure.getAttribute("data-gradviz-show") || "dark";
+    for (var i = 0; i < videos.length; i++) {
+      if (videos[i].getAttribute("data-gradviz-theme") === theme) { return videos[i]; }
+    }
+    return videos[0];
+  }
+
+  function update(figure) {
+    var shown = shownVideo(figure);
+    var autoplay = figure.getAttribute("data-gradviz-autoplay") === "true" && !reduceMotion.matches;
+    figure.querySelectorAll("video").forEach(function (video) {
+      if (video !== shown) { video.pause(); return; }
+      if (reduceMotion.matches) { video.controls = true; }
+      if (autoplay && visible.get(figure) && !document.hidden) {
+        var played = video.play();
+        if (played && played.catch) { played.catch(function () {}); }
+      } else if (!video.paused) {
+        video.pause();
+      }
+    });
+  }
+
+  function applyTheme() {
+    var theme = activeTheme();
+    document.querySelectorAll("figure.gradviz").forEach(function (figure) {
+      var previous = figure.getAttribute("data-gradviz-show");
+      if (previous === theme) { return; }
+      var old = previous && shownVideo(figure);
+      figure.setAttribute("data-gradviz-show", theme);
+      var now = shownVideo(figure);
+      if (old && now && old !== now && old.currentTime) {
+        try { now.currentTime = old.currentTime; } catch (e) { /* not seekable yet */ }
+      }
+      update(figure);
+    });
+  }
+
+  function setup() {
+    document.querySelectorAll("figure.gradviz").forEach(function (figure) {
+      if (figure.getAttribute("data-gradviz-ready")) { return; }
+      figure.setAttribute("data-gradviz-ready", "true");
+      if (observer) { observer.observe(figure); } else { visible.set(figure, true); }
+    });
+    applyTheme();
+  }
+
+  new MutationObserver(applyTheme).observe(document.body, {
+    attributes: true, attributeFilter: ["data-md-color-scheme"]
+  });
+  document.addEventListener("visibilitychange", function () {
+    document.querySelectorAll("figure.gradviz").forEach(update);
+  });
+  reduceMotion.addEventListener("change", function () {
+    document.querySelectorAll("figure.gradviz").forEach(update);
+  });
+
+  window.gradviz = { setup: setup, activeTheme: activeTheme };
+  if (window.document$ && window.document$.subscribe) {
+    window.document$.subscribe(setup);
+  }
+  if (document.readyState === "loading") {
+    document.addEventListener("DOMContentLoaded", setup);
+  } else {
+    setup();
+  }
+})();

@@ -1,0 +1,150 @@
+"""Content-addressed store of rendered videos.
+
+Each entry is a directory ``entries/<key>/`` holding the video, its poster, and ``manifest.json``
+(size and SHA-256 of each file plus what the render said of itself). Entries are built in
+``staging/`` and published by one ``rename``, so a build that dies mid-way leaves nothing that a
+later build would trust; a manifest that does not match its files marks the entry as corrupt.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import shutil
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from mkdocs_gradviz.errors import CacheError
+
+VIDEO = "video.mp4"
+POSTER = "poster.png"
+MANIFEST = "manifest.json"
+
+
+@dataclass(frozen=True)
+class Entry:
+    """A published render."""
+
+    key: str
+    path: Path
+    meta: dict[str, Any]
+
+    @property
+    def video(self) -> Path:
+        return self.path / VIDEO
+
+    @property
+    def poster(self) -> Path:
+        return self.path / POSTER
+
+
+class Corrupt(Exception):
+    """An entry whose files do not match its manifest."""
+
+
+class RenderCache:
+    """The cache directory: lookup, staging, atomic publish, prune, stats."""
+
+    def __init__(self, root: Path) -> None:
+        self.root = root
+        self.entries = root / "entries"
+        self.staging_root = root / "staging"
+        #: Manim's LaTeX cache, shared by every render so each formula compiles once.
+        self.tex_dir = root / "tex"
+
+    def prepare(self) -> None:
+        """Create the directories, or raise ``CacheError`` naming what went wrong."""
+        try:
+            for folder in (self.entries, self.staging_root, self.tex_dir):
+                folder.mkdir(parents=True, exist_ok=True)
+            probe = tempfile.NamedTemporaryFile(dir=self.staging_root)
+            probe.close()
+        except OSError as error:
+            raise CacheError(f"cannot use the cache directory {self.root}: {error.strerror or error}") from None
+
+    def lookup(self, key: str) -> Entry | None:
+        """The entry for ``key`` if it exists; raises ``Corrupt`` (after removing it) if it is damaged."""
+        path = self.entries / key
+        try:
+            manifest = json.loads((path / MANIFEST).read_text(encoding="utf-8"))
+        except FileNotFoundError:
+            if path.exists():  # a directory without manifest cannot come from publish()
+                self._discard(path)
+                raise Corrupt(f"cache entry {key} has no manifest") from None
+            return None
+        except (OSError, ValueError) as error:
+            self._discard(path)
+            raise Corrupt(f"cache entry {key} has an unreadable manifest ({error})") from None
+        for name, expected in manifest["files"].items():
+            actual = _fingerprint(path / name)
+            if actual != expected:
+                self._discard(path)
+                raise Corrupt(f"cache entry {key}: {name} does not match its manifest (truncated or modified)")
+        return Entry(key, path, manifest["meta"])
+
+    def staging(self, key: str) -> Path:
+        """A fresh private directory for a render of ``key`` to write into."""
+        try:
+            return Path(tempfile.mkdtemp(prefix=f"{key}.", dir=self.staging_root))
+        except OSError as error:
+            raise CacheError(f"cannot write to the cache directory {self.root}: {error.strerror or error}") from None
+
+    def publish(self, key: str, staged: Path, meta: dict[str, Any]) -> Entry:
+        """Seal ``staged`` with a manifest and move it into place in one rename."""
+        files = {name: _fingerprint(staged / name) for name in (VIDEO, POSTER)}
+        try:
+            _write_json(staged / MANIFEST, {"files": files, "meta": meta})
+            os.rename(staged, self.entries / key)
+        except OSError as error:
+            if (self.entries / key / MANIFEST).exists():  # another build published the same key first
+                shutil.rmtree(staged, ignore_errors=True)
+                return self.lookup(key) or Entry(key, self.entries / key, meta)
+            shutil.rmtree(staged, ignore_errors=True)
+            raise CacheError(f"cannot write to the cache directory {self.root}: {error.strerror or error}") from None
+        return Entry(key, self.entries / key, meta)
+
+    def keys(self) -> list[str]:
+        """Keys of every published entry."""
+        return sorted(p.name for p in self.entries.iterdir() if p.is_dir()) if self.entries.is_dir() else []
+
+    def prune(self, keep: set[str]) -> list[str]:
+        """Remove entries whose key is not in ``keep``; return the removed keys."""
+        removed = [key for key in self.keys() if key not in keep]
+        for key in removed:
+            self._discard(self.entries / key)
+        return removed
+
+    def clear(self) -> None:
+        """Remove every entry, the staging area and the LaTeX cache."""
+        shutil.rmtree(self.root, ignore_errors=True)
+
+    def size(self) -> int:
+        """Bytes used by published entries."""
+        return sum(f.stat().st_size for f in self.entries.rglob("*") if f.is_file()) if self.entries.is_dir() else 0
+
+    def _discard(self, path: Path) -> None:
+        # Move aside first so that no reader sees a half-deleted entry.
+        trash = Path(tempfile.mkdtemp(prefix="discard.", dir=self.staging_root))
+        try:
+            os.rename(path, trash / "entry")
+        except OSError:
+            pass
+        shutil.rmtree(trash, ignore_errors=True)
+
+
+def _fingerprint(path: Path) -> dict[str, Any]:
+    try:
+        data = path.read_bytes()
+    except OSError:
+        return {"size": -1, "sha256": ""}
+    return {"size": len(data), "sha256": hashlib.sha256(data).hexdigest()}
+
+
+def _write_json(path: Path, data: dict[str, Any]) -> None:
+    with open(path, "w", encoding="utf-8") as handle:
+        json.dump(data, handle, indent=1, sort_keys=True)
+        handle.flush()
+        os.fsync(handle.fileno())

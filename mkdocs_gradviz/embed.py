@@ -1,0 +1,86 @@
+"""The HTML a block becomes: a figure with one video per theme variant, or an error box."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from html import escape
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from mkdocs_gradviz.spec import BlockSpec
+
+
+@dataclass(frozen=True)
+class Variant:
+    """One rendered video of a block, with URLs already relative to the page."""
+
+    theme: str
+    video_url: str
+    poster_url: str
+    meta: dict[str, Any]
+
+
+def figure_html(spec: BlockSpec, variants: list[Variant], *, defaults: dict[str, bool], dark_schemes: list[str]) -> str:
+    """A ``<figure>`` playing ``variants``; the player script shows the one matching the palette."""
+    flags = {name: defaults[name] if getattr(spec, name) is None else getattr(spec, name)
+             for name in ("autoplay", "loop", "controls")}
+    description = spec.alt or variants[0].meta.get("description") or f"Animation: {spec.scene}"
+    label = f"{spec.caption}. {description}" if spec.caption and not spec.alt else description
+    videos = "".join(_video_html(v, label, flags) for v in variants)
+    style = f' style="max-width: {escape(spec.width)}"' if spec.width else ""
+    caption = f"<figcaption>{escape(spec.caption)}</figcaption>" if spec.caption else ""
+    table = _table_html(variants[0].meta.get("table")) if spec.table else ""
+    return (
+        f'<figure class="gradviz gradviz--{spec.align}"{style} data-gradviz-autoplay="{_word(flags["autoplay"])}"'
+        f' data-gradviz-dark="{escape(" ".join(dark_schemes))}">'
+        f"{videos}{caption}{table}</figure>"
+    )
+
+
+def error_html(where: str, message: str) -> str:
+    """The box shown in place of a video whose block failed (under ``mkdocs serve``)."""
+    return (
+        '<div class="admonition failure gradviz-error" role="alert">'
+        f'<p class="admonition-title">gradviz could not render the block at {escape(where)}</p>'
+        f"<pre><code>{escape(message)}</code></pre></div>"
+    )
+
+
+def assets_html(css_url: str, js_url: str) -> str:
+    """The player's stylesheet and script, placed in the page content so instant navigation loads them."""
+    return f'<link rel="stylesheet" href="{escape(css_url)}"><script src="{escape(js_url)}" defer></script>'
+
+
+def _video_html(variant: Variant, label: str, flags: dict[str, bool]) -> str:
+    meta = variant.meta
+    attributes = [
+        f'src="{escape(variant.video_url)}"',
+        f'poster="{escape(variant.poster_url)}"',
+        f'width="{meta["width"]}" height="{meta["height"]}"',
+        f'data-gradviz-theme="{variant.theme}"',
+        f'data-gradviz-duration="{meta.get("duration", 0)}"',
+        'muted playsinline preload="metadata"',
+        f'aria-label="{escape(label)}"',
+    ]
+    attributes += [name for name in ("loop", "controls") if flags[name]]
+    return f"<video {' '.join(attributes)}></video>"
+
+
+def _table_html(table: Any) -> str:
+    if not table:
+        return ""
+    headers, rows = table
+    head = "".join(f"<th>{escape(str(h))}</th>" for h in headers)
+    body = "".join("<tr>" + "".join(f"<td>{escape(_cell(c))}</td>" for c in row) + "</tr>" for row in rows)
+    return (
+        '<details class="gradviz__table"><summary>Step table</summary>'
+        f"<table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table></details>"
+    )
+
+
+def _cell(value: Any) -> str:
+    return f"{value:.4g}" if isinstance(value, float) else str(value)
+
+
+def _word(flag: bool) -> str:
+    return "true" if flag else "false"

@@ -1,0 +1,128 @@
+"""Runs renders out of process, several at a time, and publishes their results to the cache.
+
+Manim's config is a process-wide global and Cairo/Pango are not thread-safe, so every render gets
+a process of its own; threads here only wait on those processes.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import shutil
+import signal
+import subprocess
+import sys
+from concurrent.futures import Future, ThreadPoolExecutor
+from dataclasses import asdict
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from mkdocs_gradviz import worker
+from mkdocs_gradviz.errors import RenderError
+
+if TYPE_CHECKING:
+    from mkdocs_gradviz.cache import Entry, RenderCache
+    from mkdocs_gradviz.spec import RenderRequest
+
+_ANSI = re.compile(r"\x1b\[[0-9;]*[A-Za-z]")
+_TAIL_LINES = 25
+
+
+class Renderer:
+    """A pool of render processes; identical requests share one render."""
+
+    def __init__(self, cache: RenderCache, *, scenes_dir: Path, concurrency: int, timeout: int,
+                 memory_limit: int) -> None:
+        self.cache = cache
+        self.scenes_dir = scenes_dir
+        self.timeout = timeout
+        self.memory_limit = memory_limit
+        self._pool = ThreadPoolExecutor(max(1, concurrency), thread_name_prefix="gradviz-render")
+        self._jobs: dict[str, Future[Entry]] = {}
+
+    def submit(self, request: RenderRequest) -> Future[Entry]:
+        """Start rendering ``request`` (once per key) and return the future of its cache entry."""
+        if request.key not in self._jobs:
+            self._jobs[request.key] = self._pool.submit(self._render, request)
+        return self._jobs[request.key]
+
+    def forget(self) -> None:
+        """Drop finished jobs so that the next build looks at the cache again."""
+        self._jobs = {key: job for key, job in self._jobs.items() if not job.done()}
+
+    def shutdown(self) -> None:
+        """Stop taking work; running renders finish."""
+        self._pool.shutdown(wait=True, cancel_futures=True)
+
+    def _render(self, request: RenderRequest) -> Entry:
+        staged = self.cache.staging(request.key)
+        try:
+            result = self._run_worker(request, staged)
+            shutil.rmtree(staged / "scratch", ignore_errors=True)
+            for leftover in ("log.txt", worker.RESULT):
+                (staged / leftover).unlink(missing_ok=True)
+            return self.cache.publish(request.key, staged, meta=result)
+        except BaseException:
+            shutil.rmtree(staged, ignore_errors=True)
+            raise
+
+    def _run_worker(self, request: RenderRequest, staged: Path) -> dict:
+        job = {
+            **asdict(request),
+            "out": str(staged),
+            "tex_dir": str(self.cache.tex_dir),
+            "scenes_dir": str(self.scenes_dir),
+            "memory_limit": self.memory_limit,
+        }
+        log_path = staged / "log.txt"
+        with open(log_path, "wb") as log:
+            process = subprocess.Popen(
+                [sys.executable, "-m", "mkdocs_gradviz.worker"],
+                stdin=subprocess.PIPE, stdout=log, stderr=subprocess.STDOUT,
+                cwd=staged, start_new_session=True, env=_worker_env(),
+            )
+            try:
+                process.communicate(json.dumps(job).encode(), timeout=self.timeout)
+            except subprocess.TimeoutExpired:
+                _kill_group(process)
+                raise RenderError(f"the render took longer than {self.timeout} s and was stopped "
+                                  "(raise the timeout option if the scene is meant to be this long)") from None
+            except BaseException:
+                _kill_group(process)
+                raise
+        if process.returncode == 0:
+            return json.loads((staged / worker.RESULT).read_text(encoding="utf-8"))
+        error_file = staged / worker.ERROR
+        if error_file.exists():
+            report = json.loads(error_file.read_text(encoding="utf-8"))
+            raise RenderError(report["message"], line=report.get("line"))
+        how = (f"was killed by signal {signal.Signals(-process.returncode).name}" if process.returncode < 0
+               else f"exited with status {process.returncode}")
+        raise RenderError(f"the render process {how}; its last output:\n{_tail(log_path)}")
+
+
+def _worker_env() -> dict[str, str]:
+    env = dict(os.environ)
+    # The worker must import this very package, wherever the build was started from.
+    package_root = str(Path(__file__).resolve().parents[1])
+    env["PYTHONPATH"] = os.pathsep.join(filter(None, [package_root, env.get("PYTHONPATH")]))
+    return env
+
+
+def _kill_group(process: subprocess.Popen) -> None:
+    try:
+        os.killpg(process.pid, signal.SIGKILL)
+    except ProcessLookupError:
+        pass
+    process.wait()
+
+
+def _tail(log_path: Path) -> str:
+    """The last lines of a render's output, without colour codes or runaway length."""
+    with open(log_path, "rb") as log:
+        log.seek(0, os.SEEK_END)
+        log.seek(max(0, log.tell() - 8192))
+        text = _ANSI.sub("", log.read().decode("utf-8", errors="replace"))
+    lines = [line.rstrip() for line in text.splitlines() if line.strip()]
+    return "\n".join(line[:300] for line in lines[-_TAIL_LINES:]) or "(no output)"

@@ -1,0 +1,206 @@
+"""One gradviz block as a frozen, validated spec, and the render requests it yields."""
+
+from __future__ import annotations
+
+import ast
+import difflib
+import hashlib
+import json
+import re
+import textwrap
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+import yaml
+
+from mkdocs_gradviz.config import QUALITIES, THEMES
+from mkdocs_gradviz.errors import SpecError
+
+if TYPE_CHECKING:
+    from mkdocs_gradviz.library import SceneLibrary
+
+_BOOL_WORDS = {"true": True, "yes": True, "on": True, "false": False, "no": False, "off": False}
+_WIDTH = re.compile(r"^\d+(\.\d+)?(px|%|em|rem|vw)?$")
+_YAML_START = re.compile(r"^[A-Za-z_][\w-]*\s*:(\s|$)")
+_SCENE_BASE = re.compile(r"Scene$")
+
+
+@dataclass(frozen=True)
+class BlockSpec:
+    """Everything one block asks for; the rendering part and the HTML-only part kept apart."""
+
+    kind: str  # "scene" (library) or "code" (inline Manim)
+    scene: str  # library scene, or the Scene subclass to render from the code ("" = the only one)
+    params: dict[str, Any] = field(default_factory=dict)
+    code: str = ""
+    quality: str | None = None
+    theme: str | None = None
+    # HTML-only options: changing them never re-renders.
+    caption: str = ""
+    alt: str = ""
+    autoplay: bool | None = None
+    loop: bool | None = None
+    controls: bool | None = None
+    width: str = ""
+    align: str = "center"
+    table: bool = False
+
+
+@dataclass(frozen=True)
+class RenderRequest:
+    """One video to produce: a spec at one quality in one theme. ``key`` names its cache entry."""
+
+    kind: str
+    scene: str
+    module: str
+    params: dict[str, Any]
+    code: str
+    width: int
+    height: int
+    fps: int
+    theme: str
+    key: str
+
+
+#: Block options with their parsers; everything else in a scene block is a scene parameter.
+OPTIONS: dict[str, Any] = {
+    "scene": lambda v: _text(v, "scene"),
+    "quality": lambda v: _choice(v, "quality", tuple(QUALITIES)),
+    "theme": lambda v: _choice(v, "theme", THEMES),
+    "caption": lambda v: _text(v, "caption"),
+    "alt": lambda v: _text(v, "alt"),
+    "autoplay": lambda v: _bool(v, "autoplay"),
+    "loop": lambda v: _bool(v, "loop"),
+    "controls": lambda v: _bool(v, "controls"),
+    "width": lambda v: _width(v),
+    "align": lambda v: _choice(v, "align", ("center", "left", "right")),
+    "table": lambda v: _bool(v, "table"),
+}
+
+
+def parse_block(source: str, header: dict[str, str], library: SceneLibrary, *, allow_code: bool) -> BlockSpec:
+    """Turn a block's body and fence-header options into a ``BlockSpec``, or raise ``SpecError``."""
+    body = normalise(source)
+    if not body:
+        raise SpecError("empty gradviz block: name a library scene (scene: GradientDescent) or write Manim code")
+    options = {name: _option(name, value) for name, value in header.items()}
+    if _YAML_START.match(body):
+        return _scene_spec(body, options, library)
+    if not allow_code:
+        raise SpecError("this site does not allow Manim code in blocks (allow_code: false); use a library scene")
+    return _code_spec(body, options)
+
+
+def normalise(source: str) -> str:
+    """Block text with line endings, indentation and trailing blanks made canonical."""
+    lines = source.replace("\r\n", "\n").replace("\r", "\n").expandtabs(4).split("\n")
+    return textwrap.dedent("\n".join(line.rstrip() for line in lines)).strip("\n")
+
+
+def requests_for(
+    spec: BlockSpec, *, quality: str, theme: str, library: SceneLibrary, environment: dict[str, str]
+) -> list[RenderRequest]:
+    """The renders a spec needs: one per theme variant, each with its content-hash key."""
+    width, height, fps = QUALITIES[spec.quality or quality]
+    chosen = spec.theme or theme
+    module, sources = "", ""
+    if spec.kind == "scene":
+        info = library.get(spec.scene)
+        module, sources = info.module, library.digest(info)
+    requests = []
+    for variant in ("dark", "light") if chosen == "auto" else (chosen,):
+        payload = {
+            "kind": spec.kind, "scene": spec.scene, "module": module, "params": spec.params,
+            "code": spec.code, "sources": sources, "size": [width, height, fps], "theme": variant,
+            **environment,
+        }
+        key = hashlib.sha256(json.dumps(payload, sort_keys=True).encode()).hexdigest()[:32]
+        requests.append(RenderRequest(spec.kind, spec.scene, module, spec.params, spec.code,
+                                      width, height, fps, variant, key))
+    return requests
+
+
+def _scene_spec(body: str, options: dict[str, Any], library: SceneLibrary) -> BlockSpec:
+    try:
+        data = yaml.safe_load(body)
+    except yaml.YAMLError as error:
+        mark = getattr(error, "problem_mark", None)
+        where = f" (block line {mark.line + 1})" if mark else ""
+        problem = getattr(error, "problem", None) or str(error).splitlines()[0]
+        raise SpecError(f"invalid YAML{where}: {problem}") from None
+    if not isinstance(data, dict):
+        raise SpecError("the block must be a YAML mapping (scene: Name plus parameters) or Manim code")
+    if "scene" not in data:
+        raise SpecError("a YAML block needs 'scene: <name of a library scene>'")
+    info = library.get(_text(data["scene"], "scene"))
+    params = {p.name: p.default for p in info.params}
+    for name, value in data.items():
+        name = str(name)
+        if name in OPTIONS:
+            options[name] = _option(name, value)
+        elif any(p.name == name for p in info.params):
+            params[name] = info.param(name).check(value)
+        else:
+            close = difflib.get_close_matches(name, [p.name for p in info.params] + list(OPTIONS), n=1)
+            hint = f"; did you mean '{close[0]}'?" if close else f"; parameters: {', '.join(p.name for p in info.params)}"
+            raise SpecError(f"unknown parameter '{name}' for scene {info.name}{hint}")
+    options["scene"] = info.name
+    return BlockSpec(kind="scene", params=params, **options)
+
+
+def _code_spec(body: str, options: dict[str, Any]) -> BlockSpec:
+    try:
+        tree = ast.parse(body, filename="<gradviz block>")
+    except SyntaxError as error:
+        raise SpecError(f"neither a YAML mapping nor valid Python: {error.msg} (block line {error.lineno})") from None
+    scenes = [
+        node.name for node in tree.body
+        if isinstance(node, ast.ClassDef) and any(_SCENE_BASE.search(ast.unparse(b)) for b in node.bases)
+    ]
+    wanted = options.get("scene", "")
+    if not scenes:
+        raise SpecError("the code defines no Scene subclass (class Name(Scene): ...)")
+    if wanted and wanted not in scenes:
+        raise SpecError(f"scene='{wanted}' is not defined in the code{_hint(wanted, scenes)}")
+    if not wanted and len(scenes) > 1:
+        raise SpecError(f"the code defines several scenes ({', '.join(scenes)}); say which with scene=\"Name\"")
+    options["scene"] = wanted or scenes[0]
+    return BlockSpec(kind="code", code=body, **options)
+
+
+def _option(name: str, value: Any) -> Any:
+    if name not in OPTIONS:
+        raise SpecError(f"unknown block option '{name}'{_hint(name, list(OPTIONS))}")
+    return OPTIONS[name](value)
+
+
+def _hint(name: str, candidates: list[str]) -> str:
+    close = difflib.get_close_matches(name, candidates, n=1)
+    return f"; did you mean '{close[0]}'?" if close else f"; expected one of: {', '.join(candidates)}"
+
+
+def _text(value: Any, name: str) -> str:
+    if not isinstance(value, (str, int, float)) or isinstance(value, bool):
+        raise SpecError(f"option '{name}' must be text, not {value!r}")
+    return str(value)
+
+
+def _bool(value: Any, name: str) -> bool:
+    if isinstance(value, bool):
+        return value
+    if isinstance(value, str) and value.lower() in _BOOL_WORDS:
+        return _BOOL_WORDS[value.lower()]
+    raise SpecError(f"option '{name}' must be true or false, not {value!r}")
+
+
+def _choice(value: Any, name: str, choices: tuple[str, ...]) -> str:
+    if value not in choices:
+        raise SpecError(f"option '{name}' must be one of {', '.join(choices)}, not {value!r}{_hint(str(value), list(choices))}")
+    return value
+
+
+def _width(value: Any) -> str:
+    text = str(value).strip()
+    if isinstance(value, bool) or not _WIDTH.match(text):
+        raise SpecError(f"option 'width' must be a CSS length like 480px or 60%, not {value!r}")
+    return text + "px" if text[-1].isdigit() else text

@@ -1,0 +1,176 @@
+"""Runs inside a render process: one job in, a video, a poster and a result file out.
+
+Only this module imports Manim. It is executed as ``python -m mkdocs_gradviz.worker`` with the job
+as JSON on stdin; its source is part of every cache key, so editing it re-renders everything.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import sys
+import traceback
+from pathlib import Path
+from typing import Any
+
+CODE_FILENAME = "<gradviz block>"
+RESULT = "result.json"
+ERROR = "error.json"
+_LIGHT_TEXT = "#1f2328"
+
+
+def main() -> int:
+    """Entry point of the render process; the exit status says whether a video was made."""
+    job = json.loads(sys.stdin.read())
+    out = Path(job["out"])
+    _limit_resources(job["memory_limit"])
+    try:
+        result = run_job(job)
+    except BaseException as error:  # noqa: BLE001 - everything, SystemExit included, becomes a report
+        if isinstance(error, KeyboardInterrupt):
+            raise
+        _write(out / ERROR, _explain(error))
+        return 1
+    _write(out / RESULT, result)
+    return 0
+
+
+def _limit_resources(memory_limit_mib: int) -> None:
+    """Bound what one render may take: address space, and file size (a runaway print loop)."""
+    import resource
+
+    if memory_limit_mib > 0:
+        limit = memory_limit_mib * 1024 * 1024
+        resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
+    resource.setrlimit(resource.RLIMIT_FSIZE, (2 * 1024**3, 2 * 1024**3))
+
+
+def run_job(job: dict[str, Any]) -> dict[str, Any]:
+    """Render ``job`` into ``job['out']``; return what the scene says of itself."""
+    out = Path(job["out"])
+    scratch = out / "scratch"
+    scratch.mkdir(parents=True, exist_ok=True)
+    os.chdir(scratch)
+    os.environ["GRADVIZ_THEME"] = job["theme"]
+    sys.path.insert(0, job["scenes_dir"])
+
+    from manim import tempconfig  # imported here: the parent process never pays for Manim
+
+    settings = {
+        "pixel_width": job["width"],
+        "pixel_height": job["height"],
+        "frame_rate": job["fps"],
+        "media_dir": str(scratch / "media"),
+        "tex_dir": job["tex_dir"],
+        "disable_caching": True,
+        "progress_bar": "none",
+        "verbosity": "ERROR",
+        "background_color": "#ffffff" if job["theme"] == "light" else "#000000",
+    }
+    with tempconfig(settings):
+        scene_class = _load_scene_class(job)
+        scene = scene_class(**job["params"])
+        describe = getattr(scene, "describe", None)
+        step_table = getattr(scene, "step_table", None)
+        result = {
+            "description": describe() if callable(describe) else "",
+            "table": step_table() if callable(step_table) else None,
+        }
+        scene.render()
+        movie = Path(scene.renderer.file_writer.movie_file_path)
+        last_frame = scene.renderer.get_frame()
+    result.update(_publish_video(movie, out / "video.mp4"))
+    _save_poster(last_frame, out / "poster.png")
+    return result
+
+
+def _load_scene_class(job: dict[str, Any]) -> type:
+    if job["kind"] == "scene":
+        import importlib
+
+        return getattr(importlib.import_module(job["module"]), job["scene"])
+    namespace: dict[str, Any] = {"__name__": "gradviz_block"}
+    exec("from manim import *", namespace)  # the implied import of every code block
+    if os.environ["GRADVIZ_THEME"] == "light":
+        _darken_defaults()
+    exec(compile(job["code"], CODE_FILENAME, "exec"), namespace)
+    return namespace[job["scene"]]
+
+
+def _darken_defaults() -> None:
+    """Make Manim's white-by-default text and strokes readable on the light background."""
+    import manim
+
+    for name in ("VMobject", "Text", "MarkupText", "MathTex", "Tex", "SingleStringMathTex", "Dot", "Line",
+                 "NumberPlane", "Axes", "NumberLine", "DecimalNumber", "Integer"):
+        getattr(manim, name).set_default(color=_LIGHT_TEXT)
+
+
+def _publish_video(movie: Path, target: Path) -> dict[str, Any]:
+    """Copy Manim's H.264 stream into an MP4 with its index first, so playback starts at once."""
+    import av
+
+    with av.open(str(movie)) as source, av.open(str(target), "w", options={"movflags": "+faststart"}) as sink:
+        stream = source.streams.video[0]
+        codec = stream.codec_context
+        output = sink.add_stream_from_template(stream)
+        for packet in source.demux(stream):
+            if packet.dts is not None:
+                packet.stream = output
+                sink.mux(packet)
+        duration = float(stream.duration * stream.time_base) if stream.duration else float(source.duration or 0) / 1e6
+        return {"width": codec.width, "height": codec.height, "duration": round(duration, 3),
+                "codec": codec.name, "pix_fmt": codec.pix_fmt}
+
+
+def _save_poster(frame: Any, target: Path) -> None:
+    from PIL import Image
+
+    Image.fromarray(frame[..., :3]).save(target, optimize=True)
+
+
+def _explain(error: BaseException) -> dict[str, Any]:
+    """An author-facing account of ``error``: what went wrong and where in the block."""
+    if isinstance(error, SystemExit):
+        return {"message": f"the block called sys.exit({error.code!r}); a scene must not exit the render"}
+    if isinstance(error, MemoryError):
+        return {"message": "the render ran out of memory (see the memory_limit option)"}
+    latex = _latex_failure(error)
+    if latex:
+        return {"message": latex}
+    line = None
+    for frame in traceback.extract_tb(error.__traceback__):
+        if frame.filename == CODE_FILENAME:
+            line = frame.lineno
+    kind = type(error).__name__
+    if kind == "ParameterError":
+        return {"message": str(error)}
+    return {"message": f"{kind}: {error}", "line": line}
+
+
+def _latex_failure(error: BaseException) -> str:
+    """LaTeX's own error lines when ``error`` is Manim's report of a failed compile."""
+    text = str(error)
+    match = re.search(r"log file: (\S+\.log)", text)
+    if "error converting to" not in text or not match:
+        return ""
+    try:
+        log = Path(match.group(1)).read_text(encoding="utf-8", errors="replace").splitlines()
+    except OSError:
+        return f"LaTeX failed: {text}"
+    lines = []
+    for index, line in enumerate(log):
+        if line.startswith("!"):
+            lines += [line] + [ln for ln in log[index + 1:index + 3] if ln.strip()]
+    source = re.search(r"l\.\d+ (.*)", "\n".join(lines))
+    detail = "\n".join(lines[:6]) or "\n".join(log[-8:])
+    return f"LaTeX could not compile a formula{' near ' + repr(source.group(1)) if source else ''}:\n{detail}"
+
+
+def _write(path: Path, data: dict[str, Any]) -> None:
+    path.write_text(json.dumps(data), encoding="utf-8")
+
+
+if __name__ == "__main__":
+    sys.exit(main())

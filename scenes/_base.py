@@ -1,0 +1,110 @@
+"""The mixin every scene shares: themed background, self-description and drawing helpers."""
+
+from __future__ import annotations
+
+import numpy as np
+from manim import DOWN, LEFT, RIGHT, UP, Axes, MarkupText, MathTex, Text, VGroup, VMobject
+
+from _palette import Palette, palette
+
+__all__ = ["LessonMixin", "fmt", "MONO"]
+
+MONO = "DejaVu Sans Mono"
+
+
+def fmt(x: float, places: int = 3) -> str:
+    """A number as shown on screen: fixed places, a true minus sign, no ``-0.000``."""
+    s = f"{x:.{places}f}"
+    if float(s) == 0:
+        s = s.lstrip("-")
+    return s.replace("-", "−")
+
+
+class LessonMixin:
+    """Shared behaviour: palette background, ``describe`` and ``step_table`` for the plugin."""
+
+    @property
+    def pal(self) -> Palette:
+        return palette()
+
+    def setup(self) -> None:
+        """Paint the background from the palette before anything is drawn."""
+        super().setup()
+        self.camera.background_color = palette().background
+
+    def describe(self) -> str:
+        """One or two sentences with this scene's actual numbers, for the video's text alternative."""
+        raise NotImplementedError
+
+    def step_table(self) -> tuple[list[str], list[list[float | int | str]]] | None:
+        """Column headers and rows of the computed steps, or ``None`` if the scene has none."""
+        return None
+
+    # drawing helpers -------------------------------------------------------------------------
+
+    def text(self, s: str, size: float = 24, color: str | None = None, mono: bool = False) -> Text:
+        """Pango text (no LaTeX), in the foreground colour unless told otherwise."""
+        kw = {"font": MONO} if mono else {}
+        return Text(s, font_size=size, color=color or self.pal.foreground, **kw)
+
+    def pieces(self, parts: list[tuple[str, str | None]], size: float = 22, mono: bool = True) -> MarkupText:
+        """A line of differently coloured Text pieces, e.g. old value, red gradient, green result."""
+        body = " ".join(s if c is None else f'<span foreground="{c}">{s}</span>' for s, c in parts)
+        kw = {"font": MONO} if mono else {}
+        return MarkupText(body, font_size=size, color=self.pal.foreground, **kw)
+
+    def loss_axes(self, x_range, y_range, x_length: float, y_length: float,
+                  x_label: str = "w", y_label: str = "L(w)", ticks: bool = True) -> VGroup:
+        """Axes in the foreground colour with w / L(w) labels and Pango tick numbers.
+
+        Returns ``VGroup(axes, labels)``; ``group[0]`` is the ``Axes``.
+        """
+        p = self.pal
+        ax = Axes(x_range=list(x_range), y_range=list(y_range), x_length=x_length, y_length=y_length,
+                  tips=False, axis_config={"color": p.foreground, "stroke_width": 2,
+                                           "include_ticks": ticks})
+        labels = VGroup(
+            MathTex(x_label, color=p.foreground, font_size=30).next_to(ax.x_axis, RIGHT, buff=0.15),
+            MathTex(y_label, color=p.foreground, font_size=30).next_to(ax.y_axis, UP, buff=0.15),
+        )
+        if ticks:
+            for v in _tick_values(x_range):
+                labels.add(self.text(_tick(v), 14, p.muted).next_to(ax.c2p(v, y_range[0]), DOWN, 0.1))
+            for v in _tick_values(y_range):
+                labels.add(self.text(_tick(v), 14, p.muted).next_to(ax.c2p(x_range[0], v), LEFT, 0.1))
+        return VGroup(ax, labels)
+
+    def polyline(self, ax: Axes, xs: np.ndarray, ys: np.ndarray, color: str, width: float = 4,
+                 y_clip: tuple[float, float] | None = None) -> VMobject:
+        """A sampled curve drawn in finite, in-range runs (no asymptote spikes)."""
+        ok = np.isfinite(ys)
+        if y_clip is not None:
+            ok &= (ys >= y_clip[0]) & (ys <= y_clip[1])
+        curve = VMobject(stroke_color=color, stroke_width=width)
+        run: list = []
+        for x, y, good in zip(xs, ys, ok):
+            if good:
+                run.append(ax.c2p(x, y))
+            elif run:
+                _add_run(curve, run)
+                run = []
+        if run:
+            _add_run(curve, run)
+        return curve
+
+
+def _add_run(curve: VMobject, run: list) -> None:
+    if len(run) < 2:
+        return
+    curve.start_new_path(run[0])
+    curve.add_points_as_corners(run[1:])
+
+
+def _tick_values(r) -> list[float]:
+    lo, hi, step = r[0], r[1], r[2]
+    n = int(round((hi - lo) / step))
+    return [lo + i * step for i in range(n + 1)]
+
+
+def _tick(v: float) -> str:
+    return fmt(v, 0) if abs(v - round(v)) < 1e-9 else fmt(v, 2).rstrip("0")
