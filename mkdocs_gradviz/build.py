@@ -49,7 +49,7 @@ class Report:
     warnings: list[str] = field(default_factory=list)
 
     def line(self) -> str:
-        return (f"gradviz: {self.found} blocks, {self.rendered} videos rendered, {self.cached} reused from cache, "
+        return (f"{self.found} blocks, {self.rendered} videos rendered, {self.cached} reused from cache, "
                 f"{self.failed} failed, {self.render_seconds:.1f} s rendering")
 
 
@@ -73,28 +73,24 @@ class BuildRun:
     def add(self, page: str, line: int, source: str, options: dict[str, str]) -> str:
         """Register one block; return the slot that stands for it in the page's HTML."""
         block = Block(page, line)
-        self.blocks.append(block)
-        self.report.found += 1
+        slot = self._register(block)
         try:
             block.spec = parse_block(source, options, self.library, allow_code=self.allow_code)
             block.requests = requests_for(block.spec, quality=self.quality, theme=self.theme,
                                           library=self.library, environment=self.environment)
         except SpecError as error:
+            block.error = BlockError(page, line + (error.line or 0), str(error))
+            return slot
+        try:
+            for request in block.requests:
+                self._start(request)
+        except GradvizError as error:
             block.error = BlockError(page, line, str(error))
-            return self.slot(block)
-        for request in block.requests:
-            self._start(request)
-        return self.slot(block)
+        return slot
 
     def add_error(self, page: str, line: int, message: str) -> str:
         """Register a block that failed before it could be parsed (e.g. an unterminated fence)."""
-        block = Block(page, line, error=BlockError(page, line, message))
-        self.blocks.append(block)
-        self.report.found += 1
-        return self.slot(block)
-
-    def slot(self, block: Block) -> str:
-        return SLOT.format(self.blocks.index(block))
+        return self._register(Block(page, line, error=BlockError(page, line, message)))
 
     def collect(self) -> list[BlockError]:
         """Wait for every render this build started; return the blocks' errors in page order."""
@@ -107,6 +103,11 @@ class BuildRun:
         errors = [b.error for b in self.blocks if b.error is not None]
         self.report.failed = len(errors)
         return errors
+
+    def _register(self, block: Block) -> str:
+        self.blocks.append(block)
+        self.report.found += 1
+        return SLOT.format(len(self.blocks) - 1)
 
     def _start(self, request: RenderRequest) -> None:
         if request.key in self._pending:

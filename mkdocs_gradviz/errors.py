@@ -18,7 +18,12 @@ class BlockError(GradvizError):
 
 
 class SpecError(GradvizError):
-    """A block body that is not a valid spec; the fence adds page and line."""
+    """A block body that is not a valid spec; the build adds page and line."""
+
+    def __init__(self, message: str, *, line: int | None = None) -> None:
+        super().__init__(message)
+        #: Line inside the block body that is at fault, when one is.
+        self.line = line
 
 
 class RenderError(GradvizError):

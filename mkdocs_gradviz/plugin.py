@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import os
 import re
 import shutil
 from importlib.metadata import version
@@ -44,6 +45,7 @@ class GradvizPlugin(BasePlugin[GradvizConfig]):
         self._page: Page | None = None
         self._located: list[fence.LocatedBlock] = []
         self._files: dict[str, File] = {}
+        self.project_dir = Path.cwd()
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
         self.serving = command == "serve"
@@ -53,7 +55,7 @@ class GradvizPlugin(BasePlugin[GradvizConfig]):
             return None
         if "pymdownx.superfences" not in config.markdown_extensions:
             raise PluginError("gradviz needs the pymdownx.superfences Markdown extension; add it to markdown_extensions")
-        project = Path(config.config_file_path or ".").resolve().parent
+        project = self.project_dir = Path(config.config_file_path or ".").resolve().parent
         output_dir = PurePosixPath(self.config.output_dir)
         if output_dir.is_absolute() or ".." in output_dir.parts or not output_dir.parts:
             raise PluginError(f"gradviz: output_dir must be a folder inside the site, not {self.config.output_dir!r}")
@@ -90,7 +92,7 @@ class GradvizPlugin(BasePlugin[GradvizConfig]):
         for block in self._located:
             if not block.closed:
                 block.used = True
-                self.run.add_error(page.file.src_uri, block.line, "unterminated gradviz fence: no closing fence "
+                self.run.add_error(self._page_label(), block.line, "unterminated gradviz fence: no closing fence "
                                    "before the end of the page")
         return None
 
@@ -125,13 +127,25 @@ class GradvizPlugin(BasePlugin[GradvizConfig]):
     def on_shutdown(self) -> None:
         if self.renderer is not None:
             self.renderer.shutdown()
+            self.renderer = None  # MkDocs may reuse this instance for another build
 
     def _format(self, source: str, language: str, css_class: str, options: dict[str, str], md: Any,
                 **kwargs: Any) -> str:
         """SuperFences formatter: register the block and leave a slot for its HTML."""
-        page = self._page.file.src_uri if self._page else "?"
+        page = self._page_label()
         located = fence.claim(self._located, source)
-        return self.run.add(page, located.line if located else 0, source, dict(options))
+        line = located.line if located else 0
+        try:
+            return self.run.add(page, line, source, dict(options))
+        except Exception as error:  # SuperFences would swallow it and show the block as plain code
+            return self.run.add_error(page, line, f"{type(error).__name__}: {error}")
+
+    def _page_label(self) -> str:
+        """The page as authors find it in their editor: its path from the project directory."""
+        if self._page is None:
+            return "?"
+        path = self._page.file.abs_src_path
+        return os.path.relpath(path, self.project_dir) if path else self._page.file.src_uri
 
     def _publish(self, config: MkDocsConfig, files: Files) -> dict[str, File]:
         """Add each render and the player assets to the site as generated files."""

@@ -125,9 +125,8 @@ def _scene_spec(body: str, options: dict[str, Any], library: SceneLibrary) -> Bl
         data = yaml.safe_load(body)
     except yaml.YAMLError as error:
         mark = getattr(error, "problem_mark", None)
-        where = f" (block line {mark.line + 1})" if mark else ""
         problem = getattr(error, "problem", None) or str(error).splitlines()[0]
-        raise SpecError(f"invalid YAML{where}: {problem}") from None
+        raise SpecError(f"invalid YAML: {problem}", line=mark.line + 1 if mark else None) from None
     if not isinstance(data, dict):
         raise SpecError("the block must be a YAML mapping (scene: Name plus parameters) or Manim code")
     if "scene" not in data:
@@ -152,7 +151,7 @@ def _code_spec(body: str, options: dict[str, Any]) -> BlockSpec:
     try:
         tree = ast.parse(body, filename="<gradviz block>")
     except SyntaxError as error:
-        raise SpecError(f"neither a YAML mapping nor valid Python: {error.msg} (block line {error.lineno})") from None
+        raise SpecError(f"neither a YAML mapping nor valid Python: {error.msg}", line=error.lineno) from None
     scenes = [
         node.name for node in tree.body
         if isinstance(node, ast.ClassDef) and any(_SCENE_BASE.search(ast.unparse(b)) for b in node.bases)

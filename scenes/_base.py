@@ -108,3 +108,23 @@ def _tick_values(r) -> list[float]:
 
 def _tick(v: float) -> str:
     return fmt(v, 0) if abs(v - round(v)) < 1e-9 else fmt(v, 2).rstrip("0")
+
+
+def contour_mobjects(ax: Axes, f, x_range, y_range, count: int, color: str, n: int = 70) -> VGroup:
+    """Real contour lines of ``f(w1=..., w2=...)`` by marching squares, one VMobject per level."""
+    from _maths import contour_levels, contour_segments
+
+    xs = np.linspace(x_range[0], x_range[1], n)
+    ys = np.linspace(y_range[0], y_range[1], n)
+    gx, gy = np.meshgrid(xs, ys)
+    z = np.asarray(f(w1=gx, w2=gy), dtype=float)
+    group = VGroup()
+    levels = contour_levels(z, count)
+    for k, level in enumerate(levels):
+        m = VMobject(stroke_color=color, stroke_width=2, stroke_opacity=0.9 - 0.5 * k / max(count - 1, 1))
+        for a, b in contour_segments(z, xs, ys, level):
+            m.start_new_path(ax.c2p(*a))
+            m.add_line_to(ax.c2p(*b))
+        group.add(m)
+    group.levels = levels
+    return group

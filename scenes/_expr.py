@@ -213,6 +213,7 @@ def _simplify(n: tuple) -> tuple:
 
 
 _PREC = {"+": 1, "-": 1, "*": 2, "/": 2, "neg": 3, "**": 4}
+_SUB = str.maketrans("0123456789", "₀₁₂₃₄₅₆₇₈₉")
 _SUP = str.maketrans("0123456789-.", "⁰¹²³⁴⁵⁶⁷⁸⁹⁻·")
 
 
@@ -226,7 +227,7 @@ def _show(n: tuple, parent: int) -> str:
         s = _num(n[1])
         return f"({s})" if n[1] < 0 and parent > 0 else s
     if kind == "var":
-        return n[1]
+        return n[1][0] + n[1][1:].translate(_SUB)
     if kind == "call":
         return f"{n[1]}({_show(n[2], 0)})"
     if kind == "neg":

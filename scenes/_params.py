@@ -69,8 +69,10 @@ def _check_type(name: str, hint: Any, value: Any) -> None:
         if not isinstance(value, str):
             raise ParameterError(f"{name}: expected text, got {value!r}")
     elif origin is list:
-        if not isinstance(value, (list, tuple)) or not value:
-            raise ParameterError(f"{name}: expected a non-empty list, got {value!r}")
+        if not isinstance(value, (list, tuple)):
+            raise ParameterError(f"{name}: expected a list, got {value!r}")
+        if len(value) > 64:
+            raise ParameterError(f"{name}: at most 64 entries")
         (item,) = get_args(hint)
         for v in value:
             _check_type(name, item, v)

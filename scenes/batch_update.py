@@ -1,0 +1,101 @@
+"""Batch weight update (seed ``BatchWeightUpdate``): per-sample gradients accumulate, then one step."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import numpy as np
+from manim import (DOWN, LEFT, RIGHT, UP, Arrow, Circle, Create, Dot, FadeIn, FadeOut, GrowFromCenter,
+                   Line, MathTex, Scene, Square, Transform, ValueTracker, VGroup, Write, always_redraw)
+
+from _base import LessonMixin, fmt
+from _maths import batch_gradients
+from _params import ParameterError, Range, check_params
+
+__all__ = ["BatchUpdate"]
+
+
+class BatchUpdate(LessonMixin, Scene):
+    """A mini-batch processed sample by sample for one weight, then a single averaged update.
+
+    Each sample (x, y) contributes ∂L/∂w = (w·x − y)·x for L = ½(w·x − y)²; the running sum is drawn
+    as a growing red arrow, its average 1/n Σ is the batch gradient, and w moves once.
+
+    Args:
+        start: The weight w before the update.
+        learning_rate: Step size eta.
+        inputs: Sample inputs x (one to six samples).
+        targets: Sample targets y (one per input).
+    """
+
+    def __init__(self, *, start: Annotated[float, Range(-10, 10)] = 0.5,
+                 learning_rate: Annotated[float, Range(0.0001, 10)] = 0.2,
+                 inputs: Annotated[list[float], Range(-10, 10)] = [1.0, 2.0, -1.0, 0.5],  # noqa: B006
+                 targets: Annotated[list[float], Range(-10, 10)] = [1.5, 2.5, -1.0, 1.2], **kwargs):  # noqa: B006
+        check_params(type(self), locals())
+        if not 1 <= len(inputs) <= 6:
+            raise ParameterError("inputs: give between 1 and 6 samples")
+        if len(targets) != len(inputs):
+            raise ParameterError(f"targets: need one target per input ({len(inputs)}), got {len(targets)}")
+        self.start, self.learning_rate = float(start), float(learning_rate)
+        self.inputs, self.targets = [float(v) for v in inputs], [float(v) for v in targets]
+        self.grads = batch_gradients(self.start, self.inputs, self.targets)
+        self.mean_grad = float(np.mean(self.grads))
+        self.new_w = self.start - self.learning_rate * self.mean_grad
+        super().__init__(**kwargs)
+
+    def describe(self) -> str:
+        return (f"{len(self.inputs)} samples give per-sample gradients "
+                + ", ".join(fmt(g) for g in self.grads)
+                + f"; their average {fmt(self.mean_grad)} with η = {self.learning_rate:g} moves w from "
+                f"{fmt(self.start)} to {fmt(self.new_w)}.")
+
+    def step_table(self):
+        rows = [[i + 1, x, y, round(float(g), 4), round(float(np.sum(self.grads[: i + 1])), 4)]
+                for i, (x, y, g) in enumerate(zip(self.inputs, self.targets, self.grads))]
+        return ["sample", "x", "y", "∂L/∂w", "running sum"], rows
+
+    def construct(self) -> None:
+        p, eta, n = self.pal, self.learning_rate, len(self.inputs)
+        loss = self.text("per sample: L = ½(w·x − y)²,   ∂L/∂w = (w·x − y)·x", 24).to_edge(UP, buff=0.3)
+        self.play(FadeIn(loss), run_time=0.5)
+        n1 = Circle(0.35, color=p.curve, fill_opacity=0.4).move_to(LEFT * 2.2 + UP * 2.0)
+        n2 = Circle(0.35, color=p.curve, fill_opacity=0.4).move_to(RIGHT * 2.2 + UP * 2.0)
+        conn = Line(n1.get_right(), n2.get_left(), color=p.foreground, stroke_width=5)
+        w = ValueTracker(self.start)
+        wl = always_redraw(lambda: self.text(f"w = {fmt(w.get_value())}", 26, mono=True).next_to(conn, UP, buff=0.15))
+        self.play(GrowFromCenter(n1), GrowFromCenter(n2), Create(conn), FadeIn(wl), run_time=0.6)
+        samples = VGroup()
+        for x, y in zip(self.inputs, self.targets):
+            box = Square(1.2, color=p.curve, fill_opacity=0.15, stroke_width=3)
+            lab = self.text(f"x = {x:g}\ny = {y:g}", 18).move_to(box)
+            samples.add(VGroup(box, lab))
+        samples.arrange(RIGHT, buff=0.35).move_to(UP * 0.35)
+        self.play(FadeIn(samples, lag_ratio=0.2), run_time=0.6)
+        base = DOWN * 1.65
+        total = np.cumsum(self.grads)
+        unit = 3.0 / max(float(np.max(np.abs(total))), 1e-9)
+        acc = Dot(base, radius=0.04, color=p.gradient)
+        self.add(acc)
+        sum_label = self.text("Σ ∂L/∂w = 0.000", 22, p.gradient, mono=True).move_to(DOWN * 1.15)
+        self.play(FadeIn(sum_label), run_time=0.3)
+        for i, (sample, g) in enumerate(zip(samples, self.grads)):
+            pulse = Dot(n1.get_center(), radius=0.09, color=p.current)
+            self.play(sample[0].animate.set_stroke(p.current, width=6), FadeIn(pulse), run_time=0.25)
+            self.play(pulse.animate.move_to(n2.get_center()), run_time=0.4)
+            gl = self.text(fmt(float(g)), 20, p.gradient, mono=True).next_to(sample, DOWN, buff=0.12)
+            bar = Arrow(base, base + RIGHT * float(total[i]) * unit, buff=0, color=p.gradient, stroke_width=7,
+                        max_stroke_width_to_length_ratio=30, max_tip_length_to_length_ratio=0.12)
+            new_sum = self.text(f"Σ ∂L/∂w = {fmt(float(total[i]))}", 22, p.gradient, mono=True).move_to(DOWN * 1.15)
+            self.play(FadeIn(gl), Transform(acc, bar), Transform(sum_label, new_sum), FadeOut(pulse),
+                      sample[0].animate.set_stroke(p.curve, width=3), run_time=0.5)
+        avg = MathTex(r"\nabla w = \frac{1}{n}\sum_i \nabla w_i", color=p.gradient, font_size=34)
+        avg_val = self.text(f"= {fmt(float(total[-1]))} / {n} = {fmt(self.mean_grad)}", 24, p.gradient, mono=True)
+        VGroup(avg, avg_val).arrange(RIGHT, buff=0.25).to_edge(DOWN, buff=1.0)
+        self.play(Write(avg), FadeIn(avg_val), run_time=0.7)
+        upd = self.pieces([(f"w ← {fmt(self.start)} − {eta:g} ×", None), (fmt(self.mean_grad), p.gradient), ("=", None),
+                           (fmt(self.new_w), p.updated)], 24).to_edge(DOWN, buff=0.35)
+        self.play(FadeIn(upd), run_time=0.4)
+        self.play(w.animate.set_value(self.new_w), conn.animate.set_color(p.updated), run_time=0.8)
+        self.play(conn.animate.set_color(p.foreground), run_time=0.3)
+        self.wait(1)

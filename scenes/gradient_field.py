@@ -1,0 +1,131 @@
+"""Gradient field on a 2-D loss (seed ``GradientVectorField``): real contours, −∇L field, the path."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import numpy as np
+from manim import (DOWN, LEFT, RIGHT, UL, UP, Arrow, Create, Dot, FadeIn, FadeOut, GrowArrow,
+                   GrowFromCenter, Line, MathTex, Scene, VGroup, Write)
+
+from _base import LessonMixin, contour_mobjects, fmt
+from _expr import parse
+from _maths import gd_path, nice_range
+from _params import ParameterError, Range, check_params
+
+__all__ = ["GradientField"]
+
+
+def square_view(points: np.ndarray, pad: float = 0.2) -> tuple[tuple, tuple]:
+    """Axis ranges around 2-D points that include the origin-side minimum region."""
+    xr = nice_range(points[:, 0], pad=pad)
+    yr = nice_range(points[:, 1], pad=pad)
+    return xr, yr
+
+
+class GradientField(LessonMixin, Scene):
+    """Gradient descent on a 2-D loss over its contour lines and its negative-gradient field.
+
+    Args:
+        loss: Loss L(w1, w2) as an expression in w1 and w2, e.g. ``w1**2 + 3*w2**2``.
+        start: Initial point [w1, w2].
+        learning_rate: Step size eta.
+        steps: Number of steps.
+    """
+
+    def __init__(self, *, loss: str = "w1**2 + 3*w2**2",
+                 start: Annotated[list[float], Range(-100, 100)] = [2.5, 2.0],  # noqa: B006
+                 learning_rate: Annotated[float, Range(0.0001, 10)] = 0.12,
+                 steps: Annotated[int, Range(1, 60)] = 15, **kwargs):
+        check_params(type(self), locals())
+        if len(start) != 2:
+            raise ParameterError("start: give two numbers [w1, w2]")
+        self.loss, self.start = loss, [float(v) for v in start]
+        self.learning_rate, self.steps = float(learning_rate), steps
+        self.expr = parse(loss, ("w1", "w2"))
+        self.d1, self.d2 = self.expr.diff("w1"), self.expr.diff("w2")
+        if not np.all(np.isfinite(self.grad(np.array(self.start)))) or not np.isfinite(self.value(self.start)):
+            raise ParameterError(f"start: the loss or its gradient is undefined at {self.start}")
+        self.path = gd_path(self.grad, self.start, self.learning_rate, steps)
+        if not np.all(np.isfinite(self.path)) or np.abs(self.path).max() > 1e3 * (1 + np.abs(self.start).max()):
+            raise ParameterError(f"learning_rate: η = {learning_rate:g} makes this descent diverge; try a smaller value")
+        super().__init__(**kwargs)
+
+    def value(self, p) -> float:
+        return float(self.expr(w1=p[0], w2=p[1]))
+
+    def grad(self, p: np.ndarray) -> np.ndarray:
+        return np.array([float(self.d1(w1=p[0], w2=p[1])), float(self.d2(w1=p[0], w2=p[1]))])
+
+    def describe(self) -> str:
+        end = self.path[-1]
+        return (f"Gradient descent on L(w1, w2) = {self.expr.text} from ({fmt(self.start[0], 2)}, "
+                f"{fmt(self.start[1], 2)}) with η = {self.learning_rate:g} reaches ({fmt(end[0])}, {fmt(end[1])}) "
+                f"after {self.steps} steps, where L = {fmt(self.value(end))}.")
+
+    def step_table(self):
+        rows = []
+        for i, (a, b) in enumerate(zip(self.path[:-1], self.path[1:])):
+            g = self.grad(a)
+            rows.append([i + 1, round(a[0], 4), round(a[1], 4), round(g[0], 4), round(g[1], 4), round(b[0], 4), round(b[1], 4)])
+        return ["step", "w1", "w2", "∂L/∂w1", "∂L/∂w2", "new w1", "new w2"], rows
+
+    def construct(self) -> None:
+        p, eta = self.pal, self.learning_rate
+        pts = np.vstack([self.path, -0.3 * self.path[:1]])
+        xr, yr = square_view(pts)
+        scale = 6.2 / max(xr[1] - xr[0], yr[1] - yr[0])
+        g = self.loss_axes(xr, yr, (xr[1] - xr[0]) * scale, (yr[1] - yr[0]) * scale, "w_1", "w_2")
+        g.to_edge(LEFT, buff=0.6).to_edge(DOWN, buff=0.4)
+        ax = g[0]
+        contours = contour_mobjects(ax, self.expr, xr, yr, 8, p.curve)
+        title = self.text(f"L = {self.expr.text}", 24).to_corner(UL, buff=0.3)
+        self.play(Create(ax), FadeIn(g[1]), FadeIn(title), run_time=0.7)
+        self.play(Create(contours), run_time=1.0)
+        field = VGroup()
+        for x in np.linspace(xr[0], xr[1], 11)[1:-1]:
+            for y in np.linspace(yr[0], yr[1], 11)[1:-1]:
+                d = -self.grad(np.array([x, y]))
+                n = np.linalg.norm(d)
+                if n < 1e-9 or not np.isfinite(n):
+                    continue
+                v = np.array([d[0], d[1], 0.0]) / n * 0.32
+                a = ax.c2p(x, y)
+                field.add(Arrow(a - v / 2, a + v / 2, buff=0,
+                                color=p.muted, stroke_width=2, max_tip_length_to_length_ratio=0.35))
+        legend = self.text("grey arrows: −∇L (downhill)", 18, p.muted)
+        rule = MathTex(r"\mathbf{w} \leftarrow \mathbf{w} - \eta\,\nabla L", r"\quad \eta = " + f"{eta:g}",
+                       color=p.foreground, font_size=32)
+        panel = VGroup(rule, legend).arrange(DOWN, aligned_edge=LEFT, buff=0.25)
+        panel.next_to(g, RIGHT, buff=0.6).to_edge(UP, buff=1.0)
+        self.play(FadeIn(field, lag_ratio=0.01), FadeIn(legend), run_time=0.8)
+        self.play(Write(rule), run_time=0.5)
+        dot = Dot(ax.c2p(*self.path[0]), radius=0.08, color=p.current)
+        self.play(GrowFromCenter(dot), run_time=0.3)
+        for i, (a, b) in enumerate(zip(self.path[:-1], self.path[1:])):
+            gr = self.grad(a)
+            arrow = Arrow(ax.c2p(*a), ax.c2p(*b), buff=0, color=p.gradient, stroke_width=5,
+                          max_stroke_width_to_length_ratio=20, max_tip_length_to_length_ratio=0.25)
+            info = VGroup(
+                self.text(f"step {i + 1}:  w = ({fmt(a[0])}, {fmt(a[1])})", 20, mono=True),
+                self.pieces([("∇L =", p.gradient), (f"({fmt(gr[0])}, {fmt(gr[1])})", p.gradient)], 20),
+                self.pieces([(f"w ← w − {eta:g}·∇L =", None), (f"({fmt(b[0])}, {fmt(b[1])})", p.updated)], 20),
+            ).arrange(DOWN, aligned_edge=LEFT, buff=0.15)
+            info.scale_to_fit_width(min(info.width, 6.9 - panel.get_left()[0]))
+            info.next_to(panel, DOWN, buff=0.4).align_to(panel, LEFT)
+            seg = Line(ax.c2p(*a), ax.c2p(*b), color=p.current, stroke_width=3)
+            rt = 0.3 if i < 6 else 0.15
+            self.play(GrowArrow(arrow), FadeIn(info), run_time=rt)
+            self.play(dot.animate.move_to(ax.c2p(*b)), Create(seg), FadeOut(arrow), run_time=rt)
+            self.play(FadeOut(info), run_time=0.1)
+        end = self.path[-1]
+        gn = float(np.linalg.norm(self.grad(end)))
+        near = gn < 0.1 * float(np.linalg.norm(self.grad(self.path[0])))
+        color = p.minimum if near else p.current
+        mark = Dot(ax.c2p(*end), radius=0.11, color=color)
+        note = VGroup(self.text(f"final w = ({fmt(end[0])}, {fmt(end[1])})", 20, color),
+                      self.text(f"L = {fmt(self.value(end))},  |∇L| = {fmt(gn)}", 20, color),
+                      self.text("near the minimum" if near else "still descending", 20, color))
+        note.arrange(DOWN, aligned_edge=LEFT, buff=0.15).next_to(panel, DOWN, buff=0.5).align_to(panel, LEFT)
+        self.play(GrowFromCenter(mark), FadeIn(note), run_time=0.6)
+        self.wait(1)

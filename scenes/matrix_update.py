@@ -1,0 +1,109 @@
+"""Weight-matrix update (seed ``WeightMatrixUpdate``): W, ∇W from a real loss, W_new entry by entry."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import numpy as np
+from manim import (AnimationGroup, DOWN, LEFT, RIGHT, UP, FadeIn, Indicate, LaggedStart, MathTex, Scene, Transform,
+                   VGroup, VMobject, Write)
+
+from _base import LessonMixin, fmt
+from _maths import matrix_gradient
+from _params import ParameterError, Range, check_params
+
+__all__ = ["WeightMatrixUpdate"]
+
+
+class WeightMatrixUpdate(LessonMixin, Scene):
+    """One gradient step on a weight matrix W for L = ½‖W x − y‖², so ∇W = (W x − y) xᵀ.
+
+    Args:
+        weights: The matrix W as rows (at most 4 × 4).
+        inputs: The input vector x (one entry per column of W).
+        targets: The target vector y (one entry per row of W).
+        learning_rate: Step size eta.
+    """
+
+    def __init__(self, *, weights: Annotated[list[list[float]], Range(-100, 100)] = [[0.1, 0.3], [-0.2, 0.4], [0.5, -0.1]],  # noqa: B006,E501
+                 inputs: Annotated[list[float], Range(-100, 100)] = [1.0, 0.5],  # noqa: B006
+                 targets: Annotated[list[float], Range(-100, 100)] = [0.2, 0.1, 0.3],  # noqa: B006
+                 learning_rate: Annotated[float, Range(0.0001, 10)] = 0.5, **kwargs):
+        check_params(type(self), locals())
+        rows, cols = len(weights), len(weights[0]) if weights else 0
+        if not (1 <= rows <= 4 and 1 <= cols <= 4) or any(len(r) != cols for r in weights):
+            raise ParameterError("weights: give 1 to 4 rows of equal length (1 to 4 numbers each)")
+        if len(inputs) != cols:
+            raise ParameterError(f"inputs: W has {cols} columns, so x needs {cols} entries, not {len(inputs)}")
+        if len(targets) != rows:
+            raise ParameterError(f"targets: W has {rows} rows, so y needs {rows} entries, not {len(targets)}")
+        self.weights = np.array(weights, dtype=float)
+        self.inputs, self.targets = np.array(inputs, dtype=float), np.array(targets, dtype=float)
+        self.learning_rate = float(learning_rate)
+        self.grad = matrix_gradient(self.weights, self.inputs, self.targets)
+        self.new_weights = self.weights - self.learning_rate * self.grad
+        super().__init__(**kwargs)
+
+    def _loss(self, w: np.ndarray) -> float:
+        r = w @ self.inputs - self.targets
+        return float(0.5 * r @ r)
+
+    def describe(self) -> str:
+        r, c = self.weights.shape
+        return (f"One gradient step with η = {self.learning_rate:g} on a {r}×{c} weight matrix for "
+                f"L = ½‖Wx − y‖²: the loss falls from {self._loss(self.weights):.4f} to "
+                f"{self._loss(self.new_weights):.4f}.")
+
+    def step_table(self):
+        rows = []
+        for (i, j), w in np.ndenumerate(self.weights):
+            rows.append([f"W[{i + 1},{j + 1}]", round(w, 4), round(self.grad[i, j], 4), round(self.new_weights[i, j], 4)])
+        return ["entry", "w", "∂L/∂w", "new w"], rows
+
+    def construct(self) -> None:
+        p, eta = self.pal, self.learning_rate
+        vec = lambda v: "[" + ", ".join(f"{x:g}" for x in v) + "]"  # noqa: E731
+        loss = self.text(f"L = ½‖W x − y‖²,   x = {vec(self.inputs)},   y = {vec(self.targets)}", 24)
+        loss.to_edge(UP, buff=0.3)
+        self.play(FadeIn(loss), run_time=0.5)
+        w_mat, w_entries = self.matrix(self.weights, p.foreground)
+        g_mat, g_entries = self.matrix(self.grad, p.gradient)
+        w_grp = VGroup(MathTex("W =", color=p.foreground, font_size=36), w_mat).arrange(RIGHT, buff=0.2)
+        g_grp = VGroup(MathTex(r"\nabla W =", color=p.gradient, font_size=36), g_mat).arrange(RIGHT, buff=0.2)
+        VGroup(w_grp, g_grp).arrange(RIGHT, buff=1.2).next_to(loss, DOWN, buff=0.6)
+        self.play(Write(w_grp[0]), FadeIn(w_mat), run_time=0.6)
+        gnote = self.text("∇W = (W x − y) xᵀ", 20, p.gradient).next_to(g_grp, DOWN, buff=0.15)
+        self.play(Write(g_grp[0]), FadeIn(g_mat), FadeIn(gnote), run_time=0.6)
+        eq = MathTex(r"W_{\text{new}} = W - \eta\,\nabla W", r"\qquad \eta = " + f"{eta:g}",
+                     color=p.foreground, font_size=36)
+        eq.next_to(VGroup(w_grp, gnote), DOWN, buff=0.6)
+        self.play(Write(eq), run_time=0.6)
+        start, _ = self.matrix(self.weights, p.foreground)
+        final, f_entries = self.matrix(self.new_weights, p.updated)
+        n_lab = MathTex(r"W_{\text{new}} =", color=p.updated, font_size=36)
+        n_grp = VGroup(n_lab, start).arrange(RIGHT, buff=0.2).next_to(eq, DOWN, buff=0.5)
+        final.move_to(start)
+        self.play(FadeIn(n_grp), run_time=0.4)
+        moving = start[1]
+        anims = []
+        for k in range(len(f_entries)):
+            anims.append(LaggedStart(AnimationGroup(Indicate(w_entries[k], color=p.current, scale_factor=1.15),
+                                                    Indicate(g_entries[k], color=p.current, scale_factor=1.15)),
+                                     Transform(moving[k], f_entries[k]), lag_ratio=0.4))
+        self.play(LaggedStart(*anims, lag_ratio=0.6), run_time=0.45 * len(anims) + 0.5)
+        done = self.text(f"L: {self._loss(self.weights):.4f} → {self._loss(self.new_weights):.4f}", 24, p.updated)
+        self.play(FadeIn(done.next_to(n_grp, DOWN, buff=0.5)), run_time=0.5)
+        self.wait(1)
+
+    def matrix(self, m: np.ndarray, color: str) -> tuple[VGroup, VGroup]:
+        """A bracketed grid of Pango entries; returns (VGroup(brackets, entries), entries)."""
+        entries = VGroup(*[self.text(fmt(v), 28, color, mono=True) for v in m.ravel()])
+        entries.arrange_in_grid(rows=m.shape[0], cols=m.shape[1], buff=(0.35, 0.18))
+        h, pad = entries.height + 0.2, 0.12
+        brackets = VGroup()
+        for side in (-1, 1):
+            x = entries.get_left()[0] - pad if side < 0 else entries.get_right()[0] + pad
+            c = entries.get_center()[1]
+            pts = [[x - side * 0.12, c + h / 2, 0], [x, c + h / 2, 0], [x, c - h / 2, 0], [x - side * 0.12, c - h / 2, 0]]
+            brackets.add(VMobject(stroke_color=color, stroke_width=3).set_points_as_corners(pts))
+        return VGroup(brackets, entries), entries

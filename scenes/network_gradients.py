@@ -1,0 +1,105 @@
+"""Gradient magnitude in a network (seed ``visualize_gradient_magnitude``) from a real backward pass."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import numpy as np
+from manim import (DOWN, LEFT, RIGHT, UP, AnimationGroup, Circle, Create, FadeIn, LaggedStart, Line,
+                   ManimColor, Scene, VGroup, Write, interpolate_color)
+
+from _base import LessonMixin, fmt
+from _maths import mlp_backward
+from _params import ParameterError, Range, check_params
+
+__all__ = ["NetworkGradients"]
+
+
+class NetworkGradients(LessonMixin, Scene):
+    """A small tanh network whose neurons and connections light up by |gradient|, output to input.
+
+    One forward and backward pass of L = ½‖ŷ − y‖² on the given sample; neuron colour shows
+    |∂L/∂z| (for inputs |∂L/∂x|), connection colour and thickness show |∂L/∂W|.
+
+    Args:
+        layers: Neurons per layer, input first (2 to 5 layers of 1 to 6 neurons).
+        inputs: The sample x (one value per input neuron).
+        targets: The target y (one value per output neuron).
+        seed: Random seed for the initial weights.
+    """
+
+    def __init__(self, *, layers: Annotated[list[int], Range(1, 6)] = [3, 4, 4, 2],  # noqa: B006
+                 inputs: Annotated[list[float], Range(-10, 10)] = [0.5, -1.0, 0.8],  # noqa: B006
+                 targets: Annotated[list[float], Range(-10, 10)] = [1.0, -0.5],  # noqa: B006
+                 seed: Annotated[int, Range(0, 1000000)] = 0, **kwargs):
+        check_params(type(self), locals())
+        if not 2 <= len(layers) <= 5:
+            raise ParameterError("layers: give 2 to 5 layer sizes")
+        if len(inputs) != layers[0]:
+            raise ParameterError(f"inputs: the first layer has {layers[0]} neurons, so give {layers[0]} inputs")
+        if len(targets) != layers[-1]:
+            raise ParameterError(f"targets: the last layer has {layers[-1]} neurons, so give {layers[-1]} targets")
+        self.layers, self.inputs, self.targets, self.seed = list(layers), list(inputs), list(targets), seed
+        self.net = mlp_backward(self.layers, self.inputs, self.targets, seed)
+        mags = [np.abs(d) for d in self.net.deltas] + [np.abs(g) for g in self.net.weight_grads]
+        self.max_grad = float(max(m.max() for m in mags)) or 1.0
+        super().__init__(**kwargs)
+
+    def describe(self) -> str:
+        per = ", ".join(f"layer {i + 1}: {float(np.abs(d).max()):.3f}" for i, d in enumerate(self.net.deltas))
+        return (f"Backpropagation through a {'-'.join(map(str, self.layers))} tanh network on one sample "
+                f"(loss {self.net.loss:.3f}); the largest |gradient| per layer, from input to output, is {per}.")
+
+    def step_table(self):
+        rows = []
+        for i, d in enumerate(self.net.deltas):
+            for j, v in enumerate(d):
+                rows.append([i + 1, j + 1, round(float(v), 4)])
+        return ["layer", "neuron", "∂L/∂z"], rows
+
+    def construct(self) -> None:
+        p = self.pal
+        cols = VGroup()
+        for n in self.layers:
+            col = VGroup(*[Circle(0.34, color=p.muted, fill_color=p.background, fill_opacity=1, stroke_width=3)
+                           for _ in range(n)])
+            cols.add(col.arrange(DOWN, buff=0.42))
+        cols.arrange(RIGHT, buff=2.4).move_to(DOWN * 0.1)
+        edges = VGroup()
+        for a, b in zip(cols[:-1], cols[1:]):
+            edges.add(VGroup(*[Line(na.get_center(), nb.get_center(), color=p.muted, stroke_width=1.5, buff=0.34)
+                               for nb in b for na in a]))  # index [j * len(a) + i] is W[j, i]
+        loss = self.text(f"L = ½‖ŷ − y‖² = {self.net.loss:.3f}   on x = {self.inputs}, y = {self.targets}", 22)
+        loss.to_edge(UP, buff=0.3)
+        self.play(FadeIn(loss), run_time=0.5)
+        self.play(Create(edges), FadeIn(cols), run_time=0.8)
+        names = ["input"] + [f"hidden {i}" for i in range(1, len(self.layers) - 1)] + ["output"]
+        for name, col in zip(names, cols):
+            self.add(self.text(name, 18, p.muted).next_to(col, DOWN, buff=0.25))
+        legend = self.text("colour and thickness ∝ |∂L/∂·|, computed by backpropagation", 18, p.muted)
+        self.play(FadeIn(legend.to_edge(DOWN, buff=0.25)), run_time=0.4)
+        # Forward pulse, input to output.
+        self.play(LaggedStart(*[col.animate.set_stroke(p.current) for col in cols], lag_ratio=0.5), run_time=0.8)
+        self.play(*[col.animate.set_stroke(p.muted) for col in cols], run_time=0.3)
+        # Backward: output neurons, then the weights into them, then the layer before, ...
+        for li in range(len(self.layers) - 1, -1, -1):
+            col, delta = cols[li], self.net.deltas[li]
+            tag = self.text(f"max |∂L/∂{'x' if li == 0 else 'z'}|\n= {fmt(float(np.abs(delta).max()))}", 18, p.gradient)
+            tag.next_to(col, UP, buff=0.25)
+            self.play(LaggedStart(*[self.light_neuron(c, abs(float(v))) for c, v in zip(col, delta)], lag_ratio=0.25),
+                      FadeIn(tag), run_time=0.7)
+            if li > 0:
+                g = self.net.weight_grads[li - 1]
+                anims = [self.light_edge(e, abs(float(v))) for e, v in zip(edges[li - 1], g.ravel())]
+                self.play(LaggedStart(*anims, lag_ratio=0.06), run_time=0.9)
+        self.wait(1)
+
+    def _color(self, mag: float) -> ManimColor:
+        return interpolate_color(ManimColor(self.pal.muted), ManimColor(self.pal.gradient), min(mag / self.max_grad, 1.0))
+
+    def light_neuron(self, c: Circle, mag: float):
+        t = min(mag / self.max_grad, 1.0)
+        return c.animate.set_stroke(self._color(mag), width=2 + 6 * t).set_fill(self._color(mag), opacity=0.15 + 0.6 * t)
+
+    def light_edge(self, e: Line, mag: float):
+        return e.animate.set_stroke(self._color(mag), width=1 + 7 * min(mag / self.max_grad, 1.0))

@@ -1,0 +1,97 @@
+"""Single weight update (seed ``WeightUpdateDemo``): one connection, its weight as a ValueTracker."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import numpy as np
+from manim import (DOWN, LEFT, RIGHT, UP, Circle, Create, FadeIn, FadeOut, GrowFromCenter, Line, ManimColor,
+                   MathTex, Scene, ValueTracker, VGroup, Write, always_redraw, interpolate_color)
+
+from _base import LessonMixin, fmt
+from _maths import neuron_steps
+from _params import ParameterError, Range, check_params
+
+__all__ = ["WeightUpdate"]
+
+
+class WeightUpdate(LessonMixin, Scene):
+    """One weight on a connection between two neurons, updated step by step.
+
+    The gradient comes from the squared error L = ½(w·x − y)² on one data point (x, y), unless
+    ``gradients`` lists them explicitly.
+
+    Args:
+        start: Initial weight w0.
+        learning_rate: Step size eta.
+        steps: Number of updates (ignored when ``gradients`` is given).
+        x: Input of the data point.
+        y: Target of the data point.
+        gradients: Optional explicit gradients, one per step; empty means compute them from the loss.
+        tolerance: The weight counts as converged once |dL/dw| falls below this.
+    """
+
+    def __init__(self, *, start: Annotated[float, Range(-10, 10)] = 0.5,
+                 learning_rate: Annotated[float, Range(0.0001, 10)] = 0.5,
+                 steps: Annotated[int, Range(1, 20)] = 6, x: Annotated[float, Range(-10, 10)] = 1.0,
+                 y: Annotated[float, Range(-10, 10)] = 0.2,
+                 gradients: Annotated[list[float], Range(-100, 100)] = [],  # noqa: B006
+                 tolerance: Annotated[float, Range(0, 10)] = 0.02, **kwargs):
+        check_params(type(self), locals())
+        if len(gradients) > 20:
+            raise ParameterError("gradients: at most 20 values")
+        self.start, self.learning_rate, self.steps = float(start), float(learning_rate), steps
+        self.x, self.y, self.gradients, self.tolerance = float(x), float(y), list(gradients), float(tolerance)
+        self.trace = neuron_steps(self.start, self.x, self.y, self.learning_rate, steps, self.gradients or None)
+        w_end = self.trace[-1].new_w
+        self.final_grad = None if self.gradients else (w_end * self.x - self.y) * self.x
+        super().__init__(**kwargs)
+
+    @property
+    def converged(self) -> bool:
+        g = self.final_grad if self.final_grad is not None else self.trace[-1].grad
+        return abs(g) < self.tolerance
+
+    def describe(self) -> str:
+        src = ("the given gradients" if self.gradients
+               else f"L = ½(w·{self.x:g} − {self.y:g})²")
+        state = "converged" if self.converged else "not yet converged"
+        return (f"One weight updated {len(self.trace)} times with η = {self.learning_rate:g} using {src}: "
+                f"w goes from {fmt(self.start)} to {fmt(self.trace[-1].new_w)} ({state}).")
+
+    def step_table(self):
+        return ["step", "w", "∂L/∂w", "new w"], [[s.index, round(s.w, 4), round(s.grad, 4), round(s.new_w, 4)]
+                                                for s in self.trace]
+
+    def construct(self) -> None:
+        p, eta = self.pal, self.learning_rate
+        if self.gradients:
+            loss = self.text("gradients given by the author", 24, p.muted)
+        else:
+            loss = self.text(f"L = ½(w·x − y)²   with x = {self.x:g}, y = {self.y:g}", 26)
+        loss.to_edge(UP, buff=0.4)
+        self.play(FadeIn(loss), run_time=0.5)
+        n1 = Circle(0.45, color=p.curve, fill_opacity=0.5).shift(LEFT * 2.6 + UP * 0.6)
+        n2 = Circle(0.45, color=p.curve, fill_opacity=0.5).shift(RIGHT * 2.6 + UP * 0.6)
+        conn = Line(n1.get_right(), n2.get_left(), stroke_width=6, color=p.foreground)
+        w = ValueTracker(self.start)
+        wl = always_redraw(lambda: self.text(f"w = {fmt(w.get_value())}", 30, mono=True).next_to(conn, UP, buff=0.25))
+        eq = MathTex(r"w_{\text{new}} = w - \eta\,\frac{\partial L}{\partial w}", r"\qquad \eta = " + f"{eta:g}",
+                     color=p.foreground, font_size=36).to_edge(DOWN, buff=0.5)
+        self.play(GrowFromCenter(n1), GrowFromCenter(n2), Create(conn), FadeIn(wl), run_time=0.7)
+        self.play(Write(eq), run_time=0.6)
+        gmax = max(abs(s.grad) for s in self.trace) or 1.0
+        for s in self.trace:
+            g = self.pieces([("∂L/∂w =", p.gradient), (fmt(s.grad), p.gradient)], 26).next_to(conn, DOWN, buff=0.3)
+            line = self.pieces([(f"w = {fmt(s.w)} − {eta:g} ×", None), (fmt(s.grad), p.gradient), ("=", None),
+                                (fmt(s.new_w), p.updated)], 26).next_to(eq, UP, buff=0.45)
+            tint = interpolate_color(ManimColor(p.foreground), ManimColor(p.gradient), min(abs(s.grad) / gmax, 1.0))
+            self.play(FadeIn(g), conn.animate.set_color(tint), FadeIn(line), run_time=0.4)
+            self.play(w.animate.set_value(s.new_w), run_time=0.6)
+            self.play(FadeOut(g), FadeOut(line), conn.animate.set_color(p.foreground), run_time=0.3)
+        if self.converged:
+            msg = self.text("Converged: |∂L/∂w| < " + f"{self.tolerance:g}", 30, p.minimum)
+        else:
+            msg = self.text(f"Not converged yet after {len(self.trace)} steps", 30, p.current)
+        self.play(Write(msg.next_to(eq, UP, buff=0.45)), run_time=0.6)
+        self.wait(1)

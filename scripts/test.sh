@@ -1,0 +1,6 @@
+#!/usr/bin/env bash
+# Sets up a fresh machine (scripts/setup.sh), then runs the whole test suite.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+bash scripts/setup.sh
+python3 -m pytest "$@"

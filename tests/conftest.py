@@ -1,0 +1,86 @@
+"""Shared fixtures: small MkDocs sites built through MkDocs' own API with real renders."""
+
+from __future__ import annotations
+
+import logging
+import textwrap
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+from mkdocs.commands.build import build
+from mkdocs.config import load_config
+
+FIXTURE_SCENES = Path(__file__).parent / "fixtures" / "scenes"
+REPO = Path(__file__).parents[1]
+
+
+@dataclass
+class Site:
+    """A throwaway MkDocs project: write pages, build, inspect the output."""
+
+    root: Path
+
+    @property
+    def docs(self) -> Path:
+        return self.root / "docs"
+
+    @property
+    def site(self) -> Path:
+        return self.root / "site"
+
+    def page(self, name: str, text: str) -> Path:
+        path = self.docs / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(textwrap.dedent(text), encoding="utf-8")
+        return path
+
+    def configure(self, extra: str = "", *, plugin: str = "", theme: str = "mkdocs") -> None:
+        plugin_options = textwrap.indent(textwrap.dedent(plugin), " " * 6)
+        (self.root / "mkdocs.yml").write_text(
+            textwrap.dedent(f"""\
+            site_name: Test site
+            theme:
+              name: {theme}
+            plugins:
+              - gradviz:
+                  quality: tiny
+                  scenes_dir: scenes
+            """) + plugin_options + "\n" + textwrap.dedent(f"""\
+            markdown_extensions:
+              - admonition
+              - pymdownx.details
+              - pymdownx.superfences
+              - pymdownx.tabbed:
+                  alternate_style: true
+            """) + textwrap.dedent(extra),
+            encoding="utf-8",
+        )
+
+    def build(self, **overrides):
+        """Build like ``mkdocs build``; return the plugin instance (its run report holds the counts)."""
+        config = load_config(str(self.root / "mkdocs.yml"), **overrides)
+        config.plugins.on_startup(command="build", dirty=False)
+        try:
+            build(config)
+        finally:
+            config.plugins.on_shutdown()
+        return config.plugins["gradviz"]
+
+    def html(self, page: str = "index.html") -> str:
+        return (self.site / page).read_text(encoding="utf-8")
+
+
+@pytest.fixture
+def site(tmp_path: Path) -> Site:
+    """An empty project whose scene library is the small test library."""
+    (tmp_path / "scenes").symlink_to(FIXTURE_SCENES, target_is_directory=True)
+    project = Site(tmp_path)
+    project.configure()
+    return project
+
+
+@pytest.fixture(autouse=True)
+def _quiet_mkdocs_logs(caplog: pytest.LogCaptureFixture):
+    caplog.set_level(logging.INFO, logger="mkdocs")
+    yield
