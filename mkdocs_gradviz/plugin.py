@@ -7,7 +7,7 @@ import os
 import re
 import shutil
 from importlib.metadata import version
-from pathlib import Path, PurePosixPath
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from mkdocs.exceptions import PluginError
@@ -56,15 +56,13 @@ class GradvizPlugin(BasePlugin[GradvizConfig]):
         if "pymdownx.superfences" not in config.markdown_extensions:
             raise PluginError("gradviz needs the pymdownx.superfences Markdown extension; add it to markdown_extensions")
         project = self.project_dir = Path(config.config_file_path or ".").resolve().parent
-        output_dir = PurePosixPath(self.config.output_dir)
-        if output_dir.is_absolute() or ".." in output_dir.parts or not output_dir.parts:
-            raise PluginError(f"gradviz: output_dir must be a folder inside the site, not {self.config.output_dir!r}")
-        cache = RenderCache(project / self.config.cache_dir)
+        cache = RenderCache(_inside(project, self.config.cache_dir, "cache_dir"))
+        scenes_dir = _inside(project, self.config.scenes_dir, "scenes_dir")
+        _inside(Path(config.site_dir), self.config.output_dir, "output_dir")
         try:
             cache.prepare()
         except CacheError as error:
             raise PluginError(f"gradviz: {error}") from None
-        scenes_dir = (project / self.config.scenes_dir).resolve()
         if self.renderer is None or self.renderer.cache.root != cache.root:
             self.renderer = Renderer(cache, scenes_dir=scenes_dir, concurrency=self.config.concurrency,
                                      timeout=self.config.timeout, memory_limit=self.config.memory_limit)
@@ -166,7 +164,7 @@ class GradvizPlugin(BasePlugin[GradvizConfig]):
     def _block_html(self, index: int, page: Page) -> str:
         block = self.run.blocks[index]
         if block.error is not None:
-            return embed.error_html(f"{block.page}:{block.line}", block.error.message)
+            return embed.error_html(f"{block.error.page}:{block.error.line}", block.error.message)
         base = self.config.output_dir.strip("/")
         variants = [
             embed.Variant(theme, self._files[f"{base}/{e.key}.mp4"].url_relative_to(page.file),
@@ -181,6 +179,14 @@ def _environment() -> dict[str, str]:
     """What besides the block itself changes pixels: Manim's version and our render code."""
     render_code = hashlib.sha256(Path(worker.__file__).read_bytes()).hexdigest()
     return {"manim": version("manim"), "render_code": render_code}
+
+
+def _inside(base: Path, value: str, option: str) -> Path:
+    """``value`` resolved under ``base``; a path that climbs out of it is refused."""
+    path = Path(os.path.normpath(base / value))
+    if value.strip() in ("", ".") or not path.is_relative_to(base) or path == base:
+        raise PluginError(f"gradviz: {option} must stay inside {base}, not {value!r}")
+    return path
 
 
 def _check_latex() -> None:

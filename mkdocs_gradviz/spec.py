@@ -81,10 +81,10 @@ OPTIONS: dict[str, Any] = {
 def parse_block(source: str, header: dict[str, str], library: SceneLibrary, *, allow_code: bool) -> BlockSpec:
     """Turn a block's body and fence-header options into a ``BlockSpec``, or raise ``SpecError``."""
     body = normalise(source)
-    if not body:
+    if not body.strip():
         raise SpecError("empty gradviz block: name a library scene (scene: GradientDescent) or write Manim code")
     options = {name: _option(name, value) for name, value in header.items()}
-    if _YAML_START.match(body):
+    if _YAML_START.match(body.lstrip("\n")):
         return _scene_spec(body, options, library)
     if not allow_code:
         raise SpecError("this site does not allow Manim code in blocks (allow_code: false); use a library scene")
@@ -94,7 +94,8 @@ def parse_block(source: str, header: dict[str, str], library: SceneLibrary, *, a
 def normalise(source: str) -> str:
     """Block text with line endings, indentation and trailing blanks made canonical."""
     lines = source.replace("\r\n", "\n").replace("\r", "\n").expandtabs(4).split("\n")
-    return textwrap.dedent("\n".join(line.rstrip() for line in lines)).strip("\n")
+    # Leading blank lines stay: they keep the block's line numbers true in error messages.
+    return textwrap.dedent("\n".join(line.rstrip() for line in lines)).rstrip("\n")
 
 
 def requests_for(

@@ -1,0 +1,145 @@
+"""Faults: killed renders, damaged cache entries, concurrent builds, unusable cache dirs."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from mkdocs.exceptions import Abort
+
+from mkdocs_gradviz.cache import Corrupt, RenderCache
+
+
+def entries(site) -> list[Path]:
+    return sorted((site.root / ".cache" / "gradviz" / "entries").iterdir())
+
+
+def test_a_render_killed_midway_leaves_nothing_and_is_redone(site, caplog, tmp_path: Path) -> None:
+    """SIGKILL of the worker fails that block cleanly; the next build renders it again."""
+    flag = tmp_path / "die"
+    flag.touch()
+    site.configure(plugin="theme: dark\n")
+    site.page("index.md", f"""\
+        ```gradviz
+        import os, signal
+        class Fragile(Scene):
+            def construct(self):
+                self.play(Create(Circle()), run_time=0.5)
+                if os.path.exists({str(flag)!r}):
+                    os.kill(os.getpid(), signal.SIGKILL)
+        ```
+        """)
+    with pytest.raises(Abort):
+        site.build()
+    assert "docs/index.md:1: the render process was killed by signal SIGKILL" in caplog.text
+    assert entries(site) == []
+    flag.unlink()
+    assert site.build().run.report.rendered == 1
+    assert len(entries(site)) == 1
+
+
+@pytest.mark.parametrize("damage", ["truncate", "flip", "delete manifest"])
+def test_a_damaged_cache_entry_is_detected_and_rendered_again(site, caplog, damage: str) -> None:
+    """A truncated or modified video, or a lost manifest, is caught on reuse, warned about and re-rendered."""
+    site.configure(plugin="theme: dark\n")
+    site.page("index.md", "```gradviz\nscene: Label\n```\n")
+    site.build()
+    (entry,) = entries(site)
+    video = entry / "video.mp4"
+    if damage == "truncate":
+        video.write_bytes(video.read_bytes()[:100])
+    elif damage == "flip":
+        data = bytearray(video.read_bytes())
+        data[len(data) // 2] ^= 0xFF
+        video.write_bytes(bytes(data))
+    else:
+        (entry / "manifest.json").unlink()
+    report = site.build().run.report
+    assert report.rendered == 1 and report.cached == 0
+    assert "rendering it again" in caplog.text
+    assert RenderCache(site.root / ".cache" / "gradviz").lookup(entry.name) is not None
+
+
+def test_lookup_refuses_a_damaged_entry() -> None:
+    """The manifest check raises Corrupt and removes the entry."""
+    import tempfile
+
+    with tempfile.TemporaryDirectory() as folder:
+        cache = RenderCache(Path(folder))
+        cache.prepare()
+        staged = cache.staging("k")
+        (staged / "video.mp4").write_bytes(b"video")
+        (staged / "poster.png").write_bytes(b"poster")
+        cache.publish("k", staged, {"description": "d"})
+        assert cache.lookup("k").meta == {"description": "d"}
+        (cache.entries / "k" / "poster.png").write_bytes(b"other")
+        with pytest.raises(Corrupt):
+            cache.lookup("k")
+        assert cache.lookup("k") is None
+
+
+def test_two_builds_sharing_a_cache_at_once_both_succeed_identically(site) -> None:
+    """Two real mkdocs processes on one cache dir publish one valid entry and identical sites."""
+    site.configure(plugin="theme: dark\n")
+    site.page("index.md", "```gradviz\nscene: Label\nword: race\n```\n\n```gradviz\nscene: Pulse\n```\n")
+    command = [sys.executable, "-m", "mkdocs", "build", "-q", "-f", str(site.root / "mkdocs.yml")]
+    runs = [subprocess.Popen(command + ["-d", str(site.root / out)], cwd=site.root, stderr=subprocess.PIPE)
+            for out in ("site-a", "site-b")]
+    outputs = [run.communicate(timeout=300) for run in runs]
+    assert [run.returncode for run in runs] == [0, 0], outputs
+    a, b = (sorted((site.root / out / "assets" / "gradviz").glob("*.mp4")) for out in ("site-a", "site-b"))
+    assert [p.name for p in a] == [p.name for p in b] and len(a) == 2
+    assert all(x.read_bytes() == y.read_bytes() for x, y in zip(a, b))
+    assert len(entries(site)) == 2
+    cache = RenderCache(site.root / ".cache" / "gradviz")
+    assert all(cache.lookup(e.name) for e in entries(site))
+
+
+def test_an_unusable_cache_dir_is_a_clear_error(site, caplog) -> None:
+    """A cache path that cannot be created stops the build with a sentence, not a traceback."""
+    (site.root / "occupied").write_text("a file where the cache should go")
+    site.configure(plugin="cache_dir: occupied/cache\n")
+    site.page("index.md", "```gradviz\nscene: Label\n```\n")
+    with pytest.raises(Abort):
+        site.build()
+    assert "cannot use the cache directory" in caplog.text and "Not a directory" in caplog.text
+
+
+@pytest.mark.parametrize("option, value", [("output_dir", "../outside"), ("output_dir", "/abs"),
+                                           ("cache_dir", "../../elsewhere"), ("scenes_dir", "../../etc")])
+def test_path_options_cannot_escape_the_project(site, caplog, option: str, value: str) -> None:
+    """Path traversal in any file option is rejected before anything is read or written."""
+    site.configure(plugin=f"{option}: {value}\n")
+    site.page("index.md", "text\n")
+    with pytest.raises(Abort):
+        site.build()
+    assert f"{option} must stay inside" in caplog.text
+    assert not (site.root.parent / "outside").exists() and not (site.root.parent.parent / "elsewhere").exists()
+
+
+def test_allow_code_false_runs_no_author_code(site, caplog, tmp_path: Path) -> None:
+    """With allow_code: false a code block is an error and its Python never runs."""
+    marker = tmp_path / "ran"
+    site.configure(plugin="allow_code: false\ntheme: dark\n")
+    site.page("index.md", f"```gradviz\nimport pathlib\npathlib.Path({str(marker)!r}).touch()\nclass S(Scene):\n    pass\n```\n")
+    site.page("lib.md", "```gradviz\nscene: Label\n```\n")
+    with pytest.raises(Abort):
+        site.build()
+    assert "docs/index.md:1: this site does not allow Manim code" in caplog.text
+    assert not marker.exists()
+    assert len(entries(site)) == 1
+
+
+def test_renders_run_in_a_scratch_directory_of_their_own(site, tmp_path: Path) -> None:
+    """A render's working directory is private to it, inside the cache's staging area."""
+    record = tmp_path / "cwd.txt"
+    site.configure(plugin="theme: dark\n")
+    site.page("index.md", f"```gradviz\nimport os\nclass S(Scene):\n    def construct(self):\n"
+                          f"        open({str(record)!r}, 'w').write(os.getcwd())\n        self.wait(0.2)\n```\n")
+    site.build()
+    cwd = Path(record.read_text())
+    assert cwd.is_relative_to(site.root / ".cache" / "gradviz" / "staging") and not cwd.exists()
+    assert os.getcwd() != str(cwd)

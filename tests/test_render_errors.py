@@ -1,0 +1,97 @@
+"""Blocks that fail inside Manim: clear, located errors; nothing bad left in the cache."""
+
+from __future__ import annotations
+
+import pytest
+from mkdocs.exceptions import Abort
+
+GOOD = "```gradviz\nscene: Label\nword: ok\n```\n"
+
+
+def failing_build(site, caplog, code: str, *, plugin: str = "theme: dark\n") -> str:
+    """Build a site whose index page holds ``code`` and a good block; return the log."""
+    site.configure(plugin=plugin)
+    site.page("index.md", "# Title\n\nText.\n\n```gradviz\n" + code + "```\n")
+    site.page("good.md", GOOD)
+    with pytest.raises(Abort):
+        site.build()
+    cache = site.root / ".cache" / "gradviz"
+    assert len(list((cache / "entries").iterdir())) == 1, "only the good block may leave an entry"
+    assert not any((cache / "staging").iterdir()), "failed renders leave no staging files"
+    return caplog.text
+
+
+CODE = """\
+class Broken(Scene):
+    def construct(self):
+        self.wait(0.1)
+        x = 1 / 0
+"""
+
+
+def test_python_exception_names_the_page_line_of_the_raising_statement(site, caplog) -> None:
+    """The error points at the line in the page where the code raised."""
+    log = failing_build(site, caplog, CODE)
+    assert "docs/index.md:9: ZeroDivisionError: division by zero" in log
+
+
+def test_latex_error_shows_latex_own_message(site, caplog) -> None:
+    """A formula that does not compile reports LaTeX's error line, not a log path."""
+    code = "class Formula(Scene):\n    def construct(self):\n        self.add(MathTex(r'\\frac{1}{2} \\notacommand'))\n"
+    log = failing_build(site, caplog, code)
+    assert "docs/index.md:5: LaTeX could not compile a formula" in log
+    assert "! Undefined control sequence" in log
+    assert ".log" not in log.split("LaTeX could not compile")[1].split("INFO")[0]
+
+
+def test_sys_exit_is_reported_not_obeyed(site, caplog) -> None:
+    """A block calling sys.exit fails cleanly with a message saying so."""
+    code = "import sys\nclass Quit(Scene):\n    def construct(self):\n        sys.exit(3)\n"
+    assert "docs/index.md:5: the block called sys.exit(3)" in failing_build(site, caplog, code)
+
+
+def test_endless_loop_is_stopped_by_the_timeout(site, caplog) -> None:
+    """The per-render timeout ends a render that never finishes, and says so."""
+    code = "class Forever(Scene):\n    def construct(self):\n        while True:\n            pass\n"
+    log = failing_build(site, caplog, code, plugin="theme: dark\ntimeout: 8\n")
+    assert "docs/index.md:5: the render took longer than 8 s and was stopped" in log
+
+
+def test_unbounded_allocation_is_stopped_by_the_memory_limit(site, caplog) -> None:
+    """The memory limit ends a render that allocates without bound."""
+    code = "class Hog(Scene):\n    def construct(self):\n        blob = bytearray(64 * 1024**3)\n"
+    log = failing_build(site, caplog, code, plugin="theme: dark\nmemory_limit: 3072\n")
+    assert "docs/index.md:5: the render ran out of memory" in log
+
+
+def test_megabytes_of_output_are_cut_to_a_readable_tail(site, caplog) -> None:
+    """A block that floods stdout then crashes reports a short message, not the flood."""
+    code = "import os\nclass Noisy(Scene):\n    def construct(self):\n        print('x' * 4_000_000)\n        os._exit(7)\n"
+    log = failing_build(site, caplog, code)
+    assert "docs/index.md:5: the render process exited with status 7" in log
+    assert len(log) < 50_000
+
+
+def test_code_defining_a_scene_that_raises_on_import_names_its_line(site, caplog) -> None:
+    """Errors at module level of the code are located too."""
+    code = "import numpy\nvalue = undefined_name\nclass S(Scene):\n    pass\n"
+    assert "docs/index.md:7: NameError: name 'undefined_name' is not defined" in failing_build(site, caplog, code)
+
+
+def test_under_serve_the_error_replaces_the_video_and_the_build_goes_on(site) -> None:
+    """mkdocs serve keeps running: the page shows the error box in place of the video."""
+    from mkdocs.commands.build import build
+    from mkdocs.config import load_config
+
+    site.configure(plugin="theme: dark\n")
+    site.page("index.md", "# Title\n\n```gradviz\n" + CODE + "```\n\n" + GOOD)
+    config = load_config(str(site.root / "mkdocs.yml"))
+    config.plugins.on_startup(command="serve", dirty=False)
+    try:
+        build(config, serve_url="http://127.0.0.1:8000/")
+    finally:
+        config.plugins.on_shutdown()
+    html = site.html()
+    assert "gradviz could not render the block at docs/index.md:7" in html
+    assert "ZeroDivisionError: division by zero" in html
+    assert html.count("<video ") == 1
