@@ -180,7 +180,7 @@ def _read_params(cls: ast.ClassDef, docs: dict[str, str]) -> list[Param]:
     if init is None:
         return []
     params = []
-    for arg, default in zip(init.args.kwonlyargs, init.args.kw_defaults):
+    for arg, default in zip(init.args.kwonlyargs, init.args.kw_defaults, strict=True):
         if default is None or arg.annotation is None:
             continue
         kind, low, high, choices = _read_annotation(arg.annotation)

@@ -113,9 +113,16 @@ class GradvizPlugin(BasePlugin[GradvizConfig]):
     def on_post_page(self, output: str, *, page: Page, config: MkDocsConfig) -> str | None:
         if not self.config.enabled or "data-gradviz-slot" not in output:
             return None
-        assets = embed.assets_html(*(self._files[name].url_relative_to(page.file) for name in ("gradviz.css", "gradviz.js")))
-        filled = _SLOT.sub(lambda m: self._block_html(int(m.group(1)), page), output)
-        return filled.replace('<figure class="gradviz', assets + '<figure class="gradviz', 1) if "<figure class=\"gradviz" in filled else filled
+        css, js = (self._files[name].url_relative_to(page.file) for name in ("gradviz.css", "gradviz.js"))
+        first = True
+
+        def fill(match: re.Match[str]) -> str:
+            nonlocal first
+            html = self._block_html(int(match.group(1)), page)
+            html, first = (embed.assets_html(css, js) + html if first else html), False
+            return html
+
+        return _SLOT.sub(fill, output)
 
     def on_serve(self, server: LiveReloadServer, *, config: MkDocsConfig, builder: Any) -> LiveReloadServer | None:
         if self.config.enabled and self.renderer is not None and self.renderer.scenes_dir.is_dir():

@@ -1,7 +1,9 @@
 """Runs renders out of process, several at a time, and publishes their results to the cache.
 
 Manim's config is a process-wide global and Cairo/Pango are not thread-safe, so every render gets
-a process of its own; threads here only wait on those processes.
+a process of its own; threads here only wait on those processes. Render processes are forked from
+a multiprocessing fork server that imported Manim once, started on the first render: a build with
+nothing to render never imports Manim at all.
 """
 
 from __future__ import annotations
@@ -11,8 +13,8 @@ import os
 import re
 import shutil
 import signal
-import subprocess
-import sys
+import multiprocessing
+import multiprocessing.context
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import asdict
 from pathlib import Path
@@ -75,47 +77,41 @@ class Renderer:
             "scenes_dir": str(self.scenes_dir),
             "memory_limit": self.memory_limit,
         }
-        log_path = staged / "log.txt"
-        with open(log_path, "wb") as log:
-            process = subprocess.Popen(
-                [sys.executable, "-m", "mkdocs_gradviz.worker"],
-                stdin=subprocess.PIPE, stdout=log, stderr=subprocess.STDOUT,
-                cwd=staged, start_new_session=True, env=_worker_env(),
-            )
-            try:
-                process.communicate(json.dumps(job).encode(), timeout=self.timeout)
-            except subprocess.TimeoutExpired:
-                _kill_group(process)
-                raise RenderError(f"the render took longer than {self.timeout} s and was stopped "
-                                  "(raise the timeout option if the scene is meant to be this long)") from None
-            except BaseException:
-                _kill_group(process)
-                raise
-        if process.returncode == 0:
+        process = _context().Process(target=worker.run_in_child, args=(job,), name=f"gradviz-{request.key[:8]}")
+        process.start()
+        try:
+            process.join(self.timeout)
+        finally:
+            timed_out = process.exitcode is None
+            if timed_out:  # also reached when the build itself is interrupted
+                _kill_group(process.pid)
+                process.join()
+        if timed_out:
+            raise RenderError(f"the render took longer than {self.timeout} s and was stopped "
+                              "(raise the timeout option if the scene is meant to be this long)")
+        if process.exitcode == 0:
             return json.loads((staged / worker.RESULT).read_text(encoding="utf-8"))
         error_file = staged / worker.ERROR
         if error_file.exists():
             report = json.loads(error_file.read_text(encoding="utf-8"))
             raise RenderError(report["message"], line=report.get("line"))
-        how = (f"was killed by signal {signal.Signals(-process.returncode).name}" if process.returncode < 0
-               else f"exited with status {process.returncode}")
-        raise RenderError(f"the render process {how}; its last output:\n{_tail(log_path)}")
+        how = (f"was killed by signal {signal.Signals(-process.exitcode).name}" if process.exitcode < 0
+               else f"exited with status {process.exitcode}")
+        raise RenderError(f"the render process {how}; its last output:\n{_tail(staged / 'log.txt')}")
 
 
-def _worker_env() -> dict[str, str]:
-    env = dict(os.environ)
-    # The worker must import this very package, wherever the build was started from.
-    package_root = str(Path(__file__).resolve().parents[1])
-    env["PYTHONPATH"] = os.pathsep.join(filter(None, [package_root, env.get("PYTHONPATH")]))
-    return env
+def _context() -> multiprocessing.context.ForkServerContext:
+    """The fork server context, preloading Manim so that each render skips the import."""
+    context = multiprocessing.get_context("forkserver")
+    context.set_forkserver_preload(["mkdocs_gradviz._preload"])
+    return context
 
 
-def _kill_group(process: subprocess.Popen) -> None:
+def _kill_group(pid: int) -> None:
     try:
-        os.killpg(process.pid, signal.SIGKILL)
-    except ProcessLookupError:
+        os.killpg(pid, signal.SIGKILL)
+    except (ProcessLookupError, PermissionError):
         pass
-    process.wait()
 
 
 def _tail(log_path: Path) -> str:

@@ -142,7 +142,8 @@ def _scene_spec(body: str, options: dict[str, Any], library: SceneLibrary) -> Bl
             params[name] = info.param(name).check(value)
         else:
             close = difflib.get_close_matches(name, [p.name for p in info.params] + list(OPTIONS), n=1)
-            hint = f"; did you mean '{close[0]}'?" if close else f"; parameters: {', '.join(p.name for p in info.params)}"
+            names = ", ".join(p.name for p in info.params)
+            hint = f"; did you mean '{close[0]}'?" if close else f"; parameters: {names}"
             raise SpecError(f"unknown parameter '{name}' for scene {info.name}{hint}")
     options["scene"] = info.name
     return BlockSpec(kind="scene", params=params, **options)
@@ -195,7 +196,9 @@ def _bool(value: Any, name: str) -> bool:
 
 def _choice(value: Any, name: str, choices: tuple[str, ...]) -> str:
     if value not in choices:
-        raise SpecError(f"option '{name}' must be one of {', '.join(choices)}, not {value!r}{_hint(str(value), list(choices))}")
+        close = difflib.get_close_matches(str(value), list(choices), n=1)
+        hint = f"; did you mean '{close[0]}'?" if close else ""
+        raise SpecError(f"option '{name}' must be one of {', '.join(choices)}, not {value!r}{hint}")
     return value
 
 

@@ -1,7 +1,8 @@
 """Runs inside a render process: one job in, a video, a poster and a result file out.
 
-Only this module imports Manim. It is executed as ``python -m mkdocs_gradviz.worker`` with the job
-as JSON on stdin; its source is part of every cache key, so editing it re-renders everything.
+Only this module imports Manim. Render processes are forked from a server that has imported Manim
+once (see ``render.py``), so a render does not pay for the import. This module's source is part of
+every cache key: editing it re-renders everything.
 """
 
 from __future__ import annotations
@@ -20,20 +21,31 @@ ERROR = "error.json"
 _LIGHT_TEXT = "#1f2328"
 
 
-def main() -> int:
-    """Entry point of the render process; the exit status says whether a video was made."""
-    job = json.loads(sys.stdin.read())
+def preload() -> None:
+    """Import what every render needs, once, in the process that render processes are forked from."""
+    import av  # noqa: F401
+    import manim  # noqa: F401
+    import numpy  # noqa: F401
+    from PIL import Image  # noqa: F401
+
+
+def run_in_child(job: dict[str, Any]) -> None:
+    """Body of a render process: render ``job`` and leave a result or an error file; never return."""
+    os.setsid()  # its own process group, so a timeout also stops LaTeX and anything it started
     out = Path(job["out"])
+    log = os.open(out / "log.txt", os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o644)
+    os.dup2(log, 1)
+    os.dup2(log, 2)
     _limit_resources(job["memory_limit"])
+    status = 0
     try:
-        result = run_job(job)
+        _write(out / RESULT, run_job(job))
     except BaseException as error:  # noqa: BLE001 - everything, SystemExit included, becomes a report
-        if isinstance(error, KeyboardInterrupt):
-            raise
         _write(out / ERROR, _explain(error))
-        return 1
-    _write(out / RESULT, result)
-    return 0
+        status = 1
+    sys.stdout.flush()
+    sys.stderr.flush()
+    os._exit(status)
 
 
 def _limit_resources(memory_limit_mib: int) -> None:
@@ -171,6 +183,3 @@ def _latex_failure(error: BaseException) -> str:
 def _write(path: Path, data: dict[str, Any]) -> None:
     path.write_text(json.dumps(data), encoding="utf-8")
 
-
-if __name__ == "__main__":
-    sys.exit(main())

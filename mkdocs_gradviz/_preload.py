@@ -1,0 +1,5 @@
+"""Imported once by the render fork server: what every render needs, so no render pays for it."""
+
+from mkdocs_gradviz.worker import preload
+
+preload()

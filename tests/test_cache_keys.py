@@ -1,0 +1,96 @@
+"""Cache keys: stable across processes, sensitive to everything that changes pixels, and only that."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from mkdocs_gradviz.library import SceneLibrary
+from mkdocs_gradviz.plugin import _environment
+from mkdocs_gradviz.spec import parse_block, requests_for
+
+from conftest import FIXTURE_SCENES
+
+BLOCK = "scene: Pulse\nradius: 1.5\ncaption: A circle\n"
+CODE = "class A(Scene):\n    def construct(self):\n        self.wait()\n"
+
+
+def key(body: str = BLOCK, header: dict | None = None, *, scenes: Path = FIXTURE_SCENES, quality: str = "tiny",
+        theme: str = "dark", environment: dict | None = None) -> str:
+    library = SceneLibrary(scenes)
+    spec = parse_block(body, header or {}, library, allow_code=True)
+    (request,) = requests_for(spec, quality=quality, theme=theme, library=library,
+                              environment=environment or {"manim": "1", "render_code": "a"})
+    return request.key
+
+
+def test_the_same_block_has_the_same_key_in_another_process() -> None:
+    """Keys come from content only: a fresh interpreter (new hash seed) computes the same key."""
+    script = (
+        "import sys; sys.path.insert(0, 'tests'); from test_cache_keys import key; print(key())"
+    )
+    outputs = {subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True,
+                              cwd=Path(__file__).parents[1], env={"PYTHONHASHSEED": seed, "PATH": ""}).stdout.strip()
+               for seed in ("1", "2")}
+    assert outputs == {key()}
+
+
+@pytest.mark.parametrize("body, header", [
+    (BLOCK.replace("caption: A circle", "caption: Another caption"), {}),
+    (BLOCK + "width: 50%\nalign: left\nautoplay: false\nloop: false\ncontrols: false\ntable: true\nalt: x\n", {}),
+    (BLOCK, {"caption": "From the header"}),
+    ("\n" + BLOCK.replace("radius: 1.5", "radius:   1.5") + "\n\n", {}),
+    ("radius: 1.5\nscene: Pulse\n", {}),
+])
+def test_html_only_options_and_formatting_do_not_change_the_key(body: str, header: dict) -> None:
+    """Captions, sizes, playback flags, key order and whitespace never re-render."""
+    assert key(body, header) == key()
+
+
+def test_code_formatting_is_normalised() -> None:
+    """Indentation, CRLF and trailing spaces of a code block do not change its key."""
+    indented = "    " + CODE.replace("\n", "  \r\n    ")
+    assert key(indented) == key(CODE)
+
+
+@pytest.mark.parametrize("change", [
+    lambda: key(BLOCK.replace("1.5", "1.6")),
+    lambda: key(BLOCK + "seconds: 2\n"),
+    lambda: key(BLOCK, {"quality": "low"}),
+    lambda: key(quality="low"),
+    lambda: key(theme="light"),
+    lambda: key(environment={"manim": "2", "render_code": "a"}),
+    lambda: key(environment={"manim": "1", "render_code": "b"}),
+    lambda: key("scene: Label\n"),
+], ids=["parameter", "another parameter", "block quality", "site quality", "theme", "manim version",
+        "render code", "scene"])
+def test_everything_that_changes_pixels_changes_the_key(change) -> None:
+    """Parameters, quality, theme, Manim version and render code are all in the key."""
+    assert change() != key()
+
+
+@pytest.mark.parametrize("edited, changes", [("shapes.py", True), ("_shared.py", True), ("words.py", False)])
+def test_scene_sources_and_their_helpers_are_in_the_key(tmp_path: Path, edited: str, changes: bool) -> None:
+    """Editing the scene module or a helper it imports changes its key; other modules do not."""
+    scenes = tmp_path / "scenes"
+    shutil.copytree(FIXTURE_SCENES, scenes)
+    before = key(scenes=scenes)
+    (scenes / edited).write_text((scenes / edited).read_text() + "\n# edited\n")
+    assert (key(scenes=scenes) != before) is changes
+
+
+def test_code_blocks_key_on_their_code() -> None:
+    """A one-character change of inline code changes the key."""
+    assert key(CODE) != key(CODE.replace("wait()", "wait(2)"))
+
+
+def test_environment_names_the_installed_manim_and_hashes_the_worker() -> None:
+    """The environment part of the key tracks Manim's version and the render code's source."""
+    from importlib.metadata import version
+
+    environment = _environment()
+    assert environment["manim"] == version("manim") and len(environment["render_code"]) == 64
