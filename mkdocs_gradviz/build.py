@@ -46,11 +46,13 @@ class Report:
     cached: int = 0
     failed: int = 0
     render_seconds: float = 0.0
+    running: int = 0
     warnings: list[str] = field(default_factory=list)
 
     def line(self) -> str:
         return (f"{self.found} blocks, {self.rendered} videos rendered, {self.cached} reused from cache, "
-                f"{self.failed} failed, {self.render_seconds:.1f} s rendering")
+                f"{self.failed} failed, {self.render_seconds:.1f} s rendering"
+                + (f", {self.running} still rendering in the background" if self.running else ""))
 
 
 class BuildRun:
@@ -92,17 +94,30 @@ class BuildRun:
         """Register a block that failed before it could be parsed (e.g. an unterminated fence)."""
         return self._register(Block(page, line, error=BlockError(page, line, message)))
 
-    def collect(self) -> list[BlockError]:
-        """Wait for every render this build started; return the blocks' errors in page order."""
+    def collect(self, *, wait: bool = True) -> list[BlockError]:
+        """Gather the renders this build started; return the blocks' errors in page order.
+
+        With ``wait`` false (``mkdocs serve``), unfinished renders are left running and their
+        blocks stay pending: the page shows a placeholder until the next build.
+        """
         for block in self.blocks:
             for request in block.requests:
-                if block.error is None:
+                if block.error is None and (wait or self._pending[request.key].done()):
                     self._collect_one(block, request)
         if self._started:
             self.report.render_seconds = time.monotonic() - self._started
         errors = [b.error for b in self.blocks if b.error is not None]
         self.report.failed = len(errors)
+        self.report.running = len(self.unfinished())
         return errors
+
+    def is_pending(self, block: Block) -> bool:
+        """Whether some render of ``block`` is still running."""
+        return block.error is None and len(block.entries) < len(block.requests)
+
+    def unfinished(self) -> list[Future[Entry]]:
+        """Renders of this build still running."""
+        return [future for future in self._pending.values() if not future.done()]
 
     def _register(self, block: Block) -> str:
         self.blocks.append(block)

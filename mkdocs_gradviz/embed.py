@@ -46,6 +46,18 @@ def error_html(where: str, message: str) -> str:
     )
 
 
+def pending_html(scene: str, caption: str, running: int) -> str:
+    """The placeholder shown by ``mkdocs serve`` while a block renders; the page reloads when it is done."""
+    others = f" ({running} renders in progress)" if running > 1 else ""
+    figcaption = f"<figcaption>{escape(caption)}</figcaption>" if caption else ""
+    return (
+        '<figure class="gradviz gradviz--center gradviz-pending" aria-busy="true">'
+        f'<div class="gradviz-pending__box"><span class="gradviz-pending__spinner" aria-hidden="true"></span>'
+        f"Rendering <strong>{escape(scene)}</strong>{escape(others)}; the page reloads when the video is ready."
+        f"</div>{figcaption}</figure>"
+    )
+
+
 def assets_html(css_url: str, js_url: str) -> str:
     """The player's stylesheet and script, placed in the page content so instant navigation loads them."""
     return f'<link rel="stylesheet" href="{escape(css_url)}"><script src="{escape(js_url)}" defer></script>'

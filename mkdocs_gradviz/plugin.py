@@ -6,6 +6,7 @@ import hashlib
 import os
 import re
 import shutil
+import time
 from importlib.metadata import version
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -99,7 +100,9 @@ class GradvizPlugin(BasePlugin[GradvizConfig]):
             return None
         if self.run.report.rendered:
             _check_latex()
-        errors = self.run.collect()
+        errors = self.run.collect(wait=not self.serving)
+        for render in self.run.unfinished():
+            render.add_done_callback(self._announce_ready)
         self._files = self._publish(config, files)
         for warning in self.run.report.warnings:
             log.warning(warning)
@@ -125,8 +128,11 @@ class GradvizPlugin(BasePlugin[GradvizConfig]):
         return _SLOT.sub(fill, output)
 
     def on_serve(self, server: LiveReloadServer, *, config: MkDocsConfig, builder: Any) -> LiveReloadServer | None:
-        if self.config.enabled and self.renderer is not None and self.renderer.scenes_dir.is_dir():
+        if not self.config.enabled or self.renderer is None:
+            return server
+        if self.renderer.scenes_dir.is_dir():
             server.watch(str(self.renderer.scenes_dir))
+        server.watch(str(self._ready_dir()))  # a finished background render rebuilds the pages
         return server
 
     def on_shutdown(self) -> None:
@@ -144,6 +150,15 @@ class GradvizPlugin(BasePlugin[GradvizConfig]):
             return self.run.add(page, line, source, dict(options))
         except Exception as error:  # SuperFences would swallow it and show the block as plain code
             return self.run.add_error(page, line, f"{type(error).__name__}: {error}")
+
+    def _ready_dir(self) -> Path:
+        folder = self.renderer.cache.root / "ready"
+        folder.mkdir(parents=True, exist_ok=True)
+        return folder
+
+    def _announce_ready(self, render: Any) -> None:
+        """Under ``mkdocs serve``: touch a watched file so that the server rebuilds with the new video."""
+        (self._ready_dir() / "stamp").write_text(str(time.time()), encoding="utf-8")
 
     def _page_label(self) -> str:
         """The page as authors find it in their editor: its path from the project directory."""
@@ -170,6 +185,8 @@ class GradvizPlugin(BasePlugin[GradvizConfig]):
 
     def _block_html(self, index: int, page: Page) -> str:
         block = self.run.blocks[index]
+        if self.run.is_pending(block):
+            return embed.pending_html(block.spec.scene, block.spec.caption, len(self.run.unfinished()))
         if block.error is not None:
             return embed.error_html(f"{block.error.page}:{block.error.line}", block.error.message)
         base = self.config.output_dir.strip("/")

@@ -50,8 +50,12 @@ class Renderer:
         return self._jobs[request.key]
 
     def forget(self) -> None:
-        """Drop finished jobs so that the next build looks at the cache again."""
-        self._jobs = {key: job for key, job in self._jobs.items() if not job.done()}
+        """Drop jobs that succeeded, so the next build finds them in the cache instead.
+
+        Running jobs are kept (a serve rebuild waits on them again) and so are failed ones: under
+        ``mkdocs serve`` a block that failed is not retried until its inputs change.
+        """
+        self._jobs = {key: job for key, job in self._jobs.items() if not job.done() or job.exception()}
 
     def shutdown(self) -> None:
         """Stop taking work; running renders finish."""

@@ -45,6 +45,7 @@ class Site:
             plugins:
               - gradviz:
                   quality: tiny
+                  serve_quality: tiny
                   scenes_dir: scenes
             """) + plugin_options + "\n" + textwrap.dedent(f"""\
             markdown_extensions:

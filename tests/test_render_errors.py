@@ -77,21 +77,3 @@ def test_code_defining_a_scene_that_raises_on_import_names_its_line(site, caplog
     code = "import numpy\nvalue = undefined_name\nclass S(Scene):\n    pass\n"
     assert "docs/index.md:7: NameError: name 'undefined_name' is not defined" in failing_build(site, caplog, code)
 
-
-def test_under_serve_the_error_replaces_the_video_and_the_build_goes_on(site) -> None:
-    """mkdocs serve keeps running: the page shows the error box in place of the video."""
-    from mkdocs.commands.build import build
-    from mkdocs.config import load_config
-
-    site.configure(plugin="theme: dark\n")
-    site.page("index.md", "# Title\n\n```gradviz\n" + CODE + "```\n\n" + GOOD)
-    config = load_config(str(site.root / "mkdocs.yml"))
-    config.plugins.on_startup(command="serve", dirty=False)
-    try:
-        build(config, serve_url="http://127.0.0.1:8000/")
-    finally:
-        config.plugins.on_shutdown()
-    html = site.html()
-    assert "gradviz could not render the block at docs/index.md:7" in html
-    assert "ZeroDivisionError: division by zero" in html
-    assert html.count("<video ") == 1
