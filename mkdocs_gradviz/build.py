@@ -59,7 +59,7 @@ class BuildRun:
     """The blocks of one build."""
 
     def __init__(self, *, library: SceneLibrary, cache: RenderCache, renderer: Renderer, quality: str,
-                 theme: str, allow_code: bool, environment: dict[str, str]) -> None:
+                 theme: str, allow_code: bool, environment: dict[str, str], plan_only: bool = False) -> None:
         self.library = library
         self.cache = cache
         self.renderer = renderer
@@ -67,6 +67,8 @@ class BuildRun:
         self.theme = theme
         self.allow_code = allow_code
         self.environment = environment
+        #: Only work out which renders the pages need (``gradviz cache prune``); render nothing.
+        self.plan_only = plan_only
         self.blocks: list[Block] = []
         self.report = Report()
         self._pending: dict[str, Future[Entry]] = {}
@@ -125,7 +127,7 @@ class BuildRun:
         return SLOT.format(len(self.blocks) - 1)
 
     def _start(self, request: RenderRequest) -> None:
-        if request.key in self._pending:
+        if request.key in self._pending or self.plan_only:
             return
         try:
             entry = self.cache.lookup(request.key)

@@ -21,6 +21,7 @@ from mkdocs_gradviz.cache import RenderCache
 from mkdocs_gradviz.config import GradvizConfig
 from mkdocs_gradviz.errors import CacheError
 from mkdocs_gradviz.library import SceneLibrary
+from mkdocs_gradviz.progress import LogProgress, RenderProgress
 from mkdocs_gradviz.render import Renderer
 
 if TYPE_CHECKING:
@@ -47,6 +48,10 @@ class GradvizPlugin(BasePlugin[GradvizConfig]):
         self._located: list[fence.LocatedBlock] = []
         self._files: dict[str, File] = {}
         self.project_dir = Path.cwd()
+        #: How the render phase is shown; the ``gradviz`` command sets a live progress bar here.
+        self.progress: RenderProgress | None = None
+        #: Set by ``gradviz cache prune``: discover blocks and their keys, render and embed nothing.
+        self.plan_only = False
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
         self.serving = command == "serve"
@@ -68,10 +73,12 @@ class GradvizPlugin(BasePlugin[GradvizConfig]):
             self.renderer = Renderer(cache, scenes_dir=scenes_dir, concurrency=self.config.concurrency,
                                      timeout=self.config.timeout, memory_limit=self.config.memory_limit)
         self.renderer.forget()
+        self.renderer.progress = self.progress or LogProgress(log, self.renderer.concurrency)
         self.run = BuildRun(
             library=SceneLibrary(scenes_dir), cache=cache, renderer=self.renderer,
             quality=self.config.serve_quality if self.serving else self.config.quality,
             theme=self.config.theme, allow_code=self.config.allow_code, environment=_environment(),
+            plan_only=self.plan_only,
         )
         fences = config.mdx_configs.setdefault("pymdownx.superfences", {}).setdefault("custom_fences", [])
         fences[:] = [f for f in fences if f.get("name") != fence.LANGUAGE] + [fence.fence_entry(self._format)]
@@ -96,7 +103,7 @@ class GradvizPlugin(BasePlugin[GradvizConfig]):
         return None
 
     def on_env(self, env: Environment, *, config: MkDocsConfig, files: Files) -> Environment | None:
-        if not self.config.enabled:
+        if not self.config.enabled or self.plan_only:
             return None
         if self.run.report.rendered:
             _check_latex()
@@ -114,7 +121,7 @@ class GradvizPlugin(BasePlugin[GradvizConfig]):
         return None
 
     def on_post_page(self, output: str, *, page: Page, config: MkDocsConfig) -> str | None:
-        if not self.config.enabled or "data-gradviz-slot" not in output:
+        if not self.config.enabled or self.plan_only or "data-gradviz-slot" not in output:
             return None
         css, js = (self._files[name].url_relative_to(page.file) for name in ("gradviz.css", "gradviz.js"))
         first = True

@@ -13,6 +13,7 @@ import os
 import re
 import shutil
 import signal
+import time
 import multiprocessing
 import multiprocessing.context
 from concurrent.futures import Future, ThreadPoolExecutor
@@ -22,6 +23,7 @@ from typing import TYPE_CHECKING
 
 from mkdocs_gradviz import worker
 from mkdocs_gradviz.errors import RenderError
+from mkdocs_gradviz.progress import RenderProgress
 
 if TYPE_CHECKING:
     from mkdocs_gradviz.cache import Entry, RenderCache
@@ -36,16 +38,19 @@ class Renderer:
 
     def __init__(self, cache: RenderCache, *, scenes_dir: Path, concurrency: int, timeout: int,
                  memory_limit: int) -> None:
+        self.concurrency = max(1, concurrency)
+        self.progress = RenderProgress(self.concurrency)
         self.cache = cache
         self.scenes_dir = scenes_dir
         self.timeout = timeout
         self.memory_limit = memory_limit
-        self._pool = ThreadPoolExecutor(max(1, concurrency), thread_name_prefix="gradviz-render")
+        self._pool = ThreadPoolExecutor(self.concurrency, thread_name_prefix="gradviz-render")
         self._jobs: dict[str, Future[Entry]] = {}
 
     def submit(self, request: RenderRequest) -> Future[Entry]:
         """Start rendering ``request`` (once per key) and return the future of its cache entry."""
         if request.key not in self._jobs:
+            self.progress.queued(request)
             self._jobs[request.key] = self._pool.submit(self._render, request)
         return self._jobs[request.key]
 
@@ -62,16 +67,21 @@ class Renderer:
         self._pool.shutdown(wait=True, cancel_futures=True)
 
     def _render(self, request: RenderRequest) -> Entry:
+        self.progress.started(request)
+        began = time.monotonic()
         staged = self.cache.staging(request.key)
         try:
             result = self._run_worker(request, staged)
             shutil.rmtree(staged / "scratch", ignore_errors=True)
             for leftover in ("log.txt", worker.RESULT):
                 (staged / leftover).unlink(missing_ok=True)
-            return self.cache.publish(request.key, staged, meta=result)
+            entry = self.cache.publish(request.key, staged, meta=result)
         except BaseException:
             shutil.rmtree(staged, ignore_errors=True)
+            self.progress.finished(request, time.monotonic() - began, failed=True)
             raise
+        self.progress.finished(request, time.monotonic() - began, failed=False)
+        return entry
 
     def _run_worker(self, request: RenderRequest, staged: Path) -> dict:
         job = {
