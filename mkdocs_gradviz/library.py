@@ -56,11 +56,11 @@ class Param:
 
     def _check_list(self, value: Any) -> list[Any]:
         item_kind = self.kind[5:-1]
-        if not isinstance(value, list) or not value:
-            raise SpecError(f"parameter '{self.name}' must be a non-empty list ({self.kind}), not {value!r}")
+        if not isinstance(value, list):
+            raise SpecError(f"parameter '{self.name}' must be a list ({self.kind}), not {value!r}")
         if item_kind == "list[float]":
             rows = [Param(self.name, "list[float]", None, self.low, self.high)._check_list(v) for v in value]
-            if len({len(r) for r in rows}) != 1:
+            if len({len(r) for r in rows}) > 1:
                 raise SpecError(f"parameter '{self.name}' must be a rectangular matrix (rows of equal length)")
             return rows
         return [self._check_scalar(v, item_kind, self.name) for v in value]

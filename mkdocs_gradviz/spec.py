@@ -23,6 +23,8 @@ _BOOL_WORDS = {"true": True, "yes": True, "on": True, "false": False, "no": Fals
 _WIDTH = re.compile(r"^\d+(\.\d+)?(px|%|em|rem|vw)?$")
 _YAML_START = re.compile(r"^[A-Za-z_][\w-]*\s*:(\s|$)")
 _SCENE_BASE = re.compile(r"Scene$")
+#: Larger blocks are refused: a block is a scene description, not a data file.
+MAX_BLOCK_CHARS = 64 * 1024
 
 
 @dataclass(frozen=True)
@@ -80,6 +82,8 @@ OPTIONS: dict[str, Any] = {
 
 def parse_block(source: str, header: dict[str, str], library: SceneLibrary, *, allow_code: bool) -> BlockSpec:
     """Turn a block's body and fence-header options into a ``BlockSpec``, or raise ``SpecError``."""
+    if len(source) > MAX_BLOCK_CHARS:
+        raise SpecError(f"the block is {len(source) / 1024:.0f} KiB; blocks are limited to {MAX_BLOCK_CHARS // 1024} KiB")
     body = normalise(source)
     if not body.strip():
         raise SpecError("empty gradviz block: name a library scene (scene: GradientDescent) or write Manim code")

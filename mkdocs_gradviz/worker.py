@@ -69,6 +69,7 @@ def run_job(job: dict[str, Any]) -> dict[str, Any]:
 
     from manim import tempconfig  # imported here: the parent process never pays for Manim
 
+    _share_tex_cache_safely(Path(job["tex_dir"]))
     settings = {
         "pixel_width": job["width"],
         "pixel_height": job["height"],
@@ -76,6 +77,7 @@ def run_job(job: dict[str, Any]) -> dict[str, Any]:
         "media_dir": str(scratch / "media"),
         "tex_dir": job["tex_dir"],
         "disable_caching": True,
+        "no_latex_cleanup": True,  # Manim's cleanup deletes other renders' files from the shared tex dir
         "progress_bar": "none",
         "verbosity": "ERROR",
         "background_color": "#ffffff" if job["theme"] == "light" else "#000000",
@@ -90,11 +92,40 @@ def run_job(job: dict[str, Any]) -> dict[str, Any]:
             "table": step_table() if callable(step_table) else None,
         }
         scene.render()
-        movie = Path(scene.renderer.file_writer.movie_file_path)
+        movie = Path(scene.renderer.file_writer.movie_file_path or "")
+        if not movie.is_file():
+            raise NoVideo("the scene played no animation, so there is no video: use self.play(...) or self.wait()")
         last_frame = scene.renderer.get_frame()
     result.update(_publish_video(movie, out / "video.mp4"))
     _save_poster(last_frame, out / "poster.png")
     return result
+
+
+class NoVideo(Exception):
+    """The scene ran but produced no video."""
+
+
+def _share_tex_cache_safely(tex_dir: Path) -> None:
+    """Let renders in parallel share one LaTeX cache: each formula compiles under its own file lock.
+
+    Without it, two renders of the same formula race: one sees the other's half-written SVG.
+    """
+    import hashlib
+
+    from filelock import FileLock
+    from manim.mobject.text import tex_mobject
+
+    compile_formula = tex_mobject.tex_to_svg_file
+
+    def locked(expression: str, environment: str | None = None, tex_template: Any = None) -> Path:
+        name = hashlib.sha256(repr((expression, environment, getattr(tex_template, "body", None))).encode())
+        with FileLock(tex_dir / f"{name.hexdigest()[:20]}.lock"):
+            svg = compile_formula(expression, environment, tex_template)
+        for leftover in (".aux", ".dvi", ".log", ".xdv"):
+            svg.with_suffix(leftover).unlink(missing_ok=True)
+        return svg
+
+    tex_mobject.tex_to_svg_file = locked
 
 
 def _load_scene_class(job: dict[str, Any]) -> type:
@@ -156,7 +187,7 @@ def _explain(error: BaseException) -> dict[str, Any]:
         if frame.filename == CODE_FILENAME:
             line = frame.lineno
     kind = type(error).__name__
-    if kind == "ParameterError":
+    if kind in ("ParameterError", "NoVideo"):
         return {"message": str(error)}
     return {"message": f"{kind}: {error}", "line": line}
 

@@ -77,3 +77,19 @@ def test_code_defining_a_scene_that_raises_on_import_names_its_line(site, caplog
     code = "import numpy\nvalue = undefined_name\nclass S(Scene):\n    pass\n"
     assert "docs/index.md:7: NameError: name 'undefined_name' is not defined" in failing_build(site, caplog, code)
 
+
+
+def test_a_scene_that_plays_nothing_says_so(site, caplog) -> None:
+    """A scene with no animation gets a sentence, not a missing-file traceback."""
+    code = "class Still(Scene):\n    def construct(self):\n        self.add(Circle())\n"
+    assert "docs/index.md:5: the scene played no animation" in failing_build(site, caplog, code)
+
+
+def test_parallel_renders_share_formulas_without_racing(site) -> None:
+    """Several renders compiling the same new formulas at once all succeed from one LaTeX cache."""
+    site.configure(plugin="theme: dark\nconcurrency: 4\n")
+    for index in range(4):
+        site.page(f"p{index}.md", "```gradviz\nclass F(Scene):\n    def construct(self):\n"
+                  f"        self.play(Write(MathTex(r'\\\\eta_{{race}} \\\\nabla L', r'= {index}')), run_time=0.3)\n```\n")
+    report = site.build().run.report
+    assert (report.rendered, report.failed) == (4, 0)

@@ -1,0 +1,214 @@
+#!/usr/bin/env python3
+"""Speed and size benchmark of gradviz, as ratios measured in one run on this machine.
+
+    python3 scripts/benchmark.py            # the full run (several minutes)
+    python3 scripts/benchmark.py --quick    # fewer scenes and sizes, to check that it works
+
+Targets: (1) a cold `mkdocs build` takes at most 0.6x the sum of `manim render` per scene;
+(2) a warm build takes at most 1.05x the same site without the plugin, plus 0.3 s; (3) under
+`mkdocs serve`, save-to-video of an edited block is within 1.2x of rendering that scene alone;
+(4) build time grows linearly with blocks to render and stays flat with cached ones; (5) videos
+are H.264 yuv420p with faststart and no larger than Manim's own output.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import re
+import shutil
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from pathlib import Path
+
+import av
+
+REPO = Path(__file__).resolve().parents[1]
+SIZES = {"tiny": (256, 144, 10), "low": (854, 480, 15), "medium": (1280, 720, 30)}
+MKDOCS_YML = """\
+site_name: Benchmark
+plugins:
+  - gradviz:
+      enabled: {enabled}
+      quality: {quality}
+      serve_quality: {quality}
+      theme: dark
+markdown_extensions:
+  - pymdownx.superfences
+"""
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--quick", action="store_true", help="fewer scenes and sizes: checks that the benchmark works")
+    parser.add_argument("--quality", default="low", choices=sorted(SIZES))
+    args = parser.parse_args()
+    scenes = library_scenes()[:3] if args.quick else library_scenes()
+    counts = [2, 4] if args.quick else [5, 10, 20, 40]
+    rows: list[tuple[str, str, str, bool]] = []
+    with tempfile.TemporaryDirectory(prefix="gradviz-bench-") as folder:
+        work = Path(folder)
+        rows.append(cold_build(work / "cold", scenes, args.quality))
+        rows.append(warm_build(work / "cold", args.quality))
+        rows.append(serve_edit(work / "cold", scenes[0], args.quality))
+        rows.extend(scaling(work / "scaling", counts, args.quality))
+        rows.extend(sizes(work / "size", scenes[0], ["tiny"] if args.quick else ["tiny", "low", "medium"]))
+    print()
+    print(f"{'measure':<58} {'target':<22} {'measured':<28} ok")
+    for name, target, measured, ok in rows:
+        print(f"{name:<58} {target:<22} {measured:<28} {'yes' if ok else 'NO'}")
+    return 0 if all(ok for *_, ok in rows) else 1
+
+
+def library_scenes() -> list[tuple[str, str]]:
+    """(module, class) of every library scene, as the plugin sees them."""
+    sys.path.insert(0, str(REPO))
+    from mkdocs_gradviz.library import SceneLibrary
+
+    library = SceneLibrary(REPO / "scenes")
+    return sorted((info.module, info.name) for info in library.scenes.values())
+
+
+def make_site(root: Path, blocks: list[str], quality: str, enabled: bool = True) -> Path:
+    (root / "docs").mkdir(parents=True, exist_ok=True)
+    if not (root / "scenes").exists():
+        (root / "scenes").symlink_to(REPO / "scenes")
+    (root / "mkdocs.yml").write_text(MKDOCS_YML.format(enabled=str(enabled).lower(), quality=quality))
+    (root / "docs" / "index.md").write_text("# Benchmark\n\n" + "\n\n".join(blocks) + "\n")
+    return root
+
+
+def mkdocs_build(root: Path) -> float:
+    began = time.perf_counter()
+    subprocess.run([sys.executable, "-m", "mkdocs", "build", "-q"], cwd=root, check=True)
+    return time.perf_counter() - began
+
+
+def manim_render(root: Path, module: str, scene: str, quality: str) -> tuple[float, Path]:
+    """One `manim render` from the command line, cold (its own media folder); returns time and video."""
+    width, height, fps = SIZES[quality]
+    media = root / f"media-{module}-{scene}-{quality}"
+    shutil.rmtree(media, ignore_errors=True)
+    began = time.perf_counter()
+    subprocess.run(["manim", "render", "-q", "l", "-r", f"{width},{height}", "--fps", str(fps), "--disable_caching",
+                    "--media_dir", str(media), "--progress_bar", "none", "-v", "WARNING",
+                    str(REPO / "scenes" / f"{module}.py"), scene],
+                   cwd=root, check=True, env={**os.environ, "GRADVIZ_THEME": "dark"}, stdout=subprocess.DEVNULL)
+    elapsed = time.perf_counter() - began
+    (video,) = [p for p in media.rglob(f"{scene}.mp4") if "partial" not in str(p)]
+    return elapsed, video
+
+
+def cold_build(root: Path, scenes: list[tuple[str, str]], quality: str) -> tuple[str, str, str, bool]:
+    root.mkdir(parents=True)
+    manim_total = sum(manim_render(root, module, scene, quality)[0] for module, scene in scenes)
+    make_site(root, [f"```gradviz\nscene: {scene}\n```" for _, scene in scenes], quality)
+    cold = mkdocs_build(root)
+    ratio = cold / manim_total
+    print(f"cold: {len(scenes)} scenes at {quality}: manim CLI {manim_total:.1f} s, gradviz cold build {cold:.1f} s")
+    return (f"(1) cold build / sum of manim render ({len(scenes)} scenes)", "<= 0.60",
+            f"{ratio:.2f} ({cold:.1f} s / {manim_total:.1f} s)", ratio <= 0.6)
+
+
+def warm_build(root: Path, quality: str) -> tuple[str, str, str, bool]:
+    warm = statistics.median(mkdocs_build(root) for _ in range(3))
+    text = (root / "docs" / "index.md").read_text()
+    plain_root = make_site(root.parent / "plain", [text], quality, enabled=False)
+    plain = statistics.median(mkdocs_build(plain_root) for _ in range(3))
+    ok = warm <= 1.05 * plain + 0.3
+    print(f"warm: with every block cached {warm:.2f} s, plugin disabled {plain:.2f} s")
+    return ("(2) warm build / plugin disabled", "<= 1.05 (+0.3 s)",
+            f"{warm / plain:.2f} ({warm:.2f} s / {plain:.2f} s)", ok)
+
+
+def serve_edit(root: Path, scene: tuple[str, str], quality: str) -> tuple[str, str, str, bool]:
+    module, name = scene
+    alone, _ = manim_render(root, module, name, quality)
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    url = f"http://127.0.0.1:{port}/"
+    server = subprocess.Popen([sys.executable, "-m", "mkdocs", "serve", "-a", f"127.0.0.1:{port}"], cwd=root,
+                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        before = wait_for(url, lambda html: "<video" in html and "gradviz-pending" not in html)
+        page = root / "docs" / "index.md"
+        text = page.read_text()
+        marker = f"```gradviz\nscene: {name}\n```"
+        # Edit one real render input of one block (its theme), as an author changing a block would.
+        changed = text.replace(marker, f"```gradviz\nscene: {name}\ntheme: light\n```", 1)
+        began = time.perf_counter()
+        page.write_text(changed)
+        old = set(re.findall(r'<video src="([^"]+)"', before))
+        wait_for(url, lambda html: "gradviz-pending" not in html and bool(set(re.findall(r'<video src="([^"]+)"', html)) - old))
+        elapsed = time.perf_counter() - began
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+    ratio = elapsed / alone
+    print(f"serve: save-to-video {elapsed:.1f} s; manim render of {name} alone {alone:.1f} s")
+    return (f"(3) serve save-to-video / manim render alone ({name})", "<= 1.20",
+            f"{ratio:.2f} ({elapsed:.1f} s / {alone:.1f} s)", ratio <= 1.2)
+
+
+def wait_for(url: str, ready, seconds: float = 600) -> str:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        try:
+            with urllib.request.urlopen(url, timeout=10) as response:
+                html = response.read().decode()
+            if ready(html):
+                return html
+        except OSError:
+            pass
+        time.sleep(0.1)
+    raise TimeoutError(url)
+
+
+def scaling(root: Path, counts: list[int], quality: str) -> list[tuple[str, str, str, bool]]:
+    cold, warm = {}, {}
+    for count in counts:
+        blocks = [f"```gradviz\nscene: GradientDescent\nstart: {1 + i / 10:.1f}\nsteps: 2\n```" for i in range(count)]
+        site = make_site(root / f"n{count}", blocks, quality)
+        cold[count] = mkdocs_build(site)
+        warm[count] = mkdocs_build(site)
+        print(f"scaling: {count} distinct blocks: cold {cold[count]:.1f} s, all cached {warm[count]:.2f} s")
+    small, large = counts[0], counts[-1]
+    per_block = [(cold[n] - warm[n]) / n for n in counts]
+    linear = max(per_block) <= 1.35 * min(per_block)
+    flat = warm[large] - warm[small] <= 0.5 + 0.02 * (large - small)
+    curve = ", ".join(f"{n}: {cold[n]:.1f}s" for n in counts)
+    cached = ", ".join(f"{n}: {warm[n]:.2f}s" for n in counts)
+    return [
+        ("(4a) cold build time by blocks to render (linear)", "s/block within 1.35x", curve, linear),
+        ("(4b) warm build time by cached blocks (flat)", "+<=0.5 s", cached, flat),
+    ]
+
+
+def sizes(root: Path, scene: tuple[str, str], qualities: list[str]) -> list[tuple[str, str, str, bool]]:
+    module, name = scene
+    root.mkdir(parents=True)
+    rows = []
+    for quality in qualities:
+        _, manim_video = manim_render(root, module, name, quality)
+        site = make_site(root / quality, [f"```gradviz\nscene: {name}\n```"], quality)
+        mkdocs_build(site)
+        (ours,) = (site / "site" / "assets" / "gradviz").glob("*.mp4")
+        with av.open(str(ours)) as container:
+            stream = container.streams.video[0]
+            seconds = float(stream.duration * stream.time_base)
+            web = (stream.codec_context.name, stream.codec_context.pix_fmt) == ("h264", "yuv420p")
+        faststart = ours.read_bytes().find(b"moov") < ours.read_bytes().find(b"mdat")
+        size, theirs = ours.stat().st_size, manim_video.stat().st_size
+        rows.append((f"(5) {quality}: bytes vs manim's own, bytes per second", "<= 1.00, h264/yuv420p",
+                     f"{size / theirs:.2f}, {size / seconds / 1000:.0f} kB/s", size <= theirs and web and faststart))
+    return rows
+
+
+if __name__ == "__main__":
+    sys.exit(main())
