@@ -90,6 +90,6 @@ def test_parallel_renders_share_formulas_without_racing(site) -> None:
     site.configure(plugin="theme: dark\nconcurrency: 4\n")
     for index in range(4):
         site.page(f"p{index}.md", "```gradviz\nclass F(Scene):\n    def construct(self):\n"
-                  f"        self.play(Write(MathTex(r'\\\\eta_{{race}} \\\\nabla L', r'= {index}')), run_time=0.3)\n```\n")
+                  f"        self.play(Write(MathTex(r'\\eta_{{race}} \\nabla L')), run_time={0.2 + index / 10})\n```\n")
     report = site.build().run.report
     assert (report.rendered, report.failed) == (4, 0)
