@@ -106,26 +106,42 @@ class NoVideo(Exception):
 
 
 def _share_tex_cache_safely(tex_dir: Path) -> None:
-    """Let renders in parallel share one LaTeX cache: each formula compiles under its own file lock.
+    """Let renders in parallel share one LaTeX cache: each formula is handled under its own file lock.
 
-    Without it, two renders of the same formula race: one sees the other's half-written SVG.
+    Manim compiles a formula to ``<hash>.svg`` and then parses it through a temporary
+    ``<hash>_.svg`` beside it; two renders of the same formula at once would see each other's
+    half-written files. The lock covers compiling and parsing.
     """
-    import hashlib
-
     from filelock import FileLock
+    from manim.mobject.svg.svg_mobject import SVGMobject
     from manim.mobject.text import tex_mobject
 
     compile_formula = tex_mobject.tex_to_svg_file
+    parse_svg = SVGMobject.generate_mobject
 
-    def locked(expression: str, environment: str | None = None, tex_template: Any = None) -> Path:
-        name = hashlib.sha256(repr((expression, environment, getattr(tex_template, "body", None))).encode())
-        with FileLock(tex_dir / f"{name.hexdigest()[:20]}.lock"):
+    def compile_locked(expression: str, environment: str | None = None, tex_template: Any = None) -> Path:
+        with FileLock(_formula_lock(tex_dir, expression, environment, tex_template)):
             svg = compile_formula(expression, environment, tex_template)
         for leftover in (".aux", ".dvi", ".log", ".xdv"):
             svg.with_suffix(leftover).unlink(missing_ok=True)
         return svg
 
-    tex_mobject.tex_to_svg_file = locked
+    def parse_locked(self: SVGMobject) -> SVGMobject:
+        path = Path(self.get_file_path())
+        if path.parent != tex_dir:
+            return parse_svg(self)
+        with FileLock(path.with_suffix(".svg.lock")):
+            return parse_svg(self)
+
+    tex_mobject.tex_to_svg_file = compile_locked
+    SVGMobject.generate_mobject = parse_locked
+
+
+def _formula_lock(tex_dir: Path, expression: str, environment: str | None, tex_template: Any) -> Path:
+    import hashlib
+
+    name = hashlib.sha256(repr((expression, environment, getattr(tex_template, "body", None))).encode())
+    return tex_dir / f"{name.hexdigest()[:20]}.lock"
 
 
 def _load_scene_class(job: dict[str, Any]) -> type:
