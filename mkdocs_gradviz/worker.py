@@ -23,15 +23,23 @@ _LIGHT_TEXT = "#1f2328"
 
 def preload() -> None:
     """Import what every render needs, once, in the process that render processes are forked from."""
+    import threading
+
     import av  # noqa: F401
     import manim  # noqa: F401
     import numpy  # noqa: F401
     from PIL import Image  # noqa: F401
+    from tqdm import tqdm
+
+    # Manim builds a (disabled) tqdm bar per animation, and tqdm's default lock is a
+    # multiprocessing semaphore that a render process exiting with os._exit would leak.
+    tqdm.set_lock(threading.RLock())
 
 
 def run_in_child(job: dict[str, Any]) -> None:
     """Body of a render process: render ``job`` and leave a result or an error file; never return."""
     os.setsid()  # its own process group, so a timeout also stops LaTeX and anything it started
+    preload()  # already done by the fork server; repeated here in case its preload failed
     out = Path(job["out"])
     log = os.open(out / "log.txt", os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o644)
     os.dup2(log, 1)
