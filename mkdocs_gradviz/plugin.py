@@ -93,7 +93,7 @@ class GradvizPlugin(BasePlugin[GradvizConfig]):
         except (OSError, UnicodeDecodeError):
             source = markdown
         self._located = fence.locate_blocks(source)
-        if not any(block.text in markdown or not block.text for block in self._located):
+        if any(block.text not in markdown for block in self._located):
             self._located = fence.locate_blocks(markdown)  # another plugin rewrote the page first
         for block in self._located:
             if not block.closed:
@@ -124,15 +124,9 @@ class GradvizPlugin(BasePlugin[GradvizConfig]):
         if not self.config.enabled or self.plan_only or "data-gradviz-slot" not in output:
             return None
         css, js = (self._files[name].url_relative_to(page.file) for name in ("gradviz.css", "gradviz.js"))
-        first = True
-
-        def fill(match: re.Match[str]) -> str:
-            nonlocal first
-            html = self._block_html(int(match.group(1)), page)
-            html, first = (embed.assets_html(css, js) + html if first else html), False
-            return html
-
-        return _SLOT.sub(fill, output)
+        first_slot = _SLOT.search(output).group(0)
+        output = output.replace(first_slot, embed.assets_html(css, js) + first_slot, 1)
+        return _SLOT.sub(lambda match: self._block_html(int(match.group(1)), page), output)
 
     def on_serve(self, server: LiveReloadServer, *, config: MkDocsConfig, builder: Any) -> LiveReloadServer | None:
         if not self.config.enabled or self.renderer is None:
