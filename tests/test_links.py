@@ -1,0 +1,195 @@
+"""Link check of built sites: every internal href/src of every page names a file of the site."""
+
+from __future__ import annotations
+
+import re
+import textwrap
+from html.parser import HTMLParser
+from pathlib import Path, PurePosixPath
+from urllib.parse import unquote, urljoin, urlsplit
+
+import pytest
+from mkdocs.commands.build import build
+from mkdocs.config import load_config
+
+REPO = Path(__file__).parents[1]
+FIXTURE_SCENES = Path(__file__).parent / "fixtures" / "scenes"
+SITE_URL = "https://example.github.io/course/"
+LINKED = {"a": ("href",), "link": ("href",), "script": ("src",), "img": ("src",), "video": ("src", "poster"),
+          "source": ("src",), "iframe": ("src",)}
+EXTERNAL = re.compile(r"^(?:[a-z][a-z0-9+.-]*:|//)", re.I)  # http:, mailto:, data:, javascript:, //host
+PAGES = {
+    "index.md": """\
+        # Home
+
+        Start with [the first lesson](lessons/one.md#a-circle), or read [the notes](notes.md?from=home).
+
+        ![A diagram](images/diagram.png)
+
+        ```gradviz
+        scene: Pulse
+        radius: 1.2
+        caption: A circle
+        ```
+        """,
+    "notes.md": """\
+        # Notes
+
+        Back [home](index.md). Elsewhere: [MkDocs](https://www.mkdocs.org/), <mailto:someone@example.org>.
+        """,
+    "lessons/one.md": """\
+        # One
+
+        ## A circle
+
+        ```gradviz
+        scene: Pulse
+        radius: 2
+        table: true
+        ```
+
+        ```gradviz align="left"
+        scene: Label
+        word: hi
+        ```
+
+        See [the notes](../notes.md) and [the diagram](../images/diagram.png).
+        """,
+}
+PNG = bytes.fromhex("89504e470d0a1a0a0000000d49484452000000010000000108060000001f15c489"
+                    "0000000d49444154789c6360606060000000050001a5f645400000000049454e44ae426082")
+
+
+class _References(HTMLParser):
+    """Collects the URL-valued attributes of one page."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.found: list[tuple[str, str, str]] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        for name, value in attrs:
+            if name in LINKED.get(tag, ()) and value is not None:
+                self.found.append((tag, name, value.strip()))
+
+
+def broken_links(site: Path, site_url: str) -> list[str]:
+    """Every internal reference of the HTML pages under ``site`` that names no file of the site.
+
+    Pages are addressed as they are served from ``site_url``, so root-relative and absolute links
+    into the site (a canonical link, the 404 page's links) are checked against the sub-path too.
+    """
+    base = urlsplit(site_url)
+    broken = []
+    for page in sorted(site.rglob("*.html")):
+        page_url = urljoin(site_url, page.relative_to(site).as_posix())
+        parser = _References()
+        parser.feed(page.read_text(encoding="utf-8"))
+        for tag, attribute, value in parser.found:
+            if not value or value.startswith("#"):
+                continue
+            target = urlsplit(urljoin(page_url, value))
+            if EXTERNAL.match(value) and (target.scheme, target.netloc) != (base.scheme, base.netloc):
+                continue
+            if not _exists(site, base.path, unquote(target.path)):
+                broken.append(f"{page.relative_to(site)}: <{tag} {attribute}={value!r}>")
+    return broken
+
+
+@pytest.fixture(scope="module")
+def project(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A small Material project with gradviz blocks, links and an image; its builds share one render cache."""
+    return _write_project(tmp_path_factory.mktemp("links"))
+
+
+@pytest.mark.parametrize("directory_urls", [True, False])
+def test_site_on_a_sub_path_has_no_broken_internal_link(project: Path, directory_urls: bool) -> None:
+    """Built for https://example.github.io/course/, every page's links, videos, posters, CSS and JS resolve."""
+    site = _build(project, directory_urls)
+    html = "".join(p.read_text(encoding="utf-8") for p in site.rglob("*.html"))
+    assert html.count("<video ") == 6 and "gradviz.js" in html and "gradviz.css" in html
+    assert broken_links(site, SITE_URL) == []
+
+
+def test_the_check_reports_missing_videos_posters_assets_and_pages(tmp_path: Path) -> None:
+    """A page referring to files that are not there is reported, one line per reference."""
+    (tmp_path / "lesson").mkdir()
+    (tmp_path / "assets").mkdir()
+    (tmp_path / "assets" / "here.css").write_text("", encoding="utf-8")
+    (tmp_path / "lesson" / "index.html").write_text(textwrap.dedent("""\
+        <link rel="stylesheet" href="../assets/here.css"><link rel="stylesheet" href="../assets/gone.css">
+        <script src="/course/assets/gone.js"></script>
+        <a href="../">home</a> <a href="../missing/#top">missing page</a> <a href="#local">here</a>
+        <a href="https://example.github.io/course/nowhere/">absolute, into the site</a>
+        <a href="https://www.mkdocs.org/">external</a> <a href="mailto:a@b.c">mail</a>
+        <video src="../assets/v.mp4" poster="../assets/v.png"><source src="../assets/w.webm"></video>
+        <img src="../assets/here.css?v=1">
+        """), encoding="utf-8")
+    (tmp_path / "index.html").write_text('<a href="lesson/">lesson</a>', encoding="utf-8")
+    assert [line.split(": ", 1)[1] for line in broken_links(tmp_path, SITE_URL)] == [
+        "<link href='../assets/gone.css'>",
+        "<script src='/course/assets/gone.js'>",
+        "<a href='../missing/#top'>",
+        "<a href='https://example.github.io/course/nowhere/'>",
+        "<video src='../assets/v.mp4'>",
+        "<video poster='../assets/v.png'>",
+        "<source src='../assets/w.webm'>",
+    ]
+
+
+def test_a_link_above_the_sub_path_is_broken(tmp_path: Path) -> None:
+    """A root-relative URL that leaves /course/ (as a site built without site_url's path would) is reported."""
+    (tmp_path / "assets").mkdir()
+    (tmp_path / "assets" / "gradviz.js").write_text("", encoding="utf-8")
+    (tmp_path / "index.html").write_text('<script src="/assets/gradviz.js"></script>', encoding="utf-8")
+    assert broken_links(tmp_path, SITE_URL) == ["index.html: <script src='/assets/gradviz.js'>"]
+
+
+def _exists(site: Path, base_path: str, path: str) -> bool:
+    """Whether the URL path ``path`` (under ``base_path``) names a file of ``site``; folders mean index.html."""
+    if not path.startswith(base_path):
+        return False
+    relative = PurePosixPath(path[len(base_path):])
+    if ".." in relative.parts:
+        return False
+    target = site.joinpath(*relative.parts)
+    if path.endswith("/") or target.is_dir():
+        target = target / "index.html"
+    return target.is_file()
+
+
+def _write_project(root: Path) -> Path:
+    (root / "scenes").symlink_to(FIXTURE_SCENES, target_is_directory=True)
+    for name, text in PAGES.items():
+        page = root / "docs" / name
+        page.parent.mkdir(parents=True, exist_ok=True)
+        page.write_text(textwrap.dedent(text), encoding="utf-8")
+    (root / "docs" / "images").mkdir()
+    (root / "docs" / "images" / "diagram.png").write_bytes(PNG)
+    (root / "mkdocs.yml").write_text(textwrap.dedent(f"""\
+        site_name: Links
+        site_url: {SITE_URL}
+        theme:
+          name: material
+          font: false
+          features: [navigation.instant]
+        plugins:
+          - search
+          - gradviz:
+              quality: tiny
+        markdown_extensions:
+          - pymdownx.superfences
+        """), encoding="utf-8")
+    return root
+
+
+def _build(root: Path, directory_urls: bool) -> Path:
+    site = root / f"site-{'directories' if directory_urls else 'files'}"
+    config = load_config(str(root / "mkdocs.yml"), strict=True, use_directory_urls=directory_urls,
+                         site_dir=str(site))
+    config.plugins.on_startup(command="build", dirty=False)
+    try:
+        build(config)
+    finally:
+        config.plugins.on_shutdown()
+    return site
