@@ -75,6 +75,7 @@ def _render(args: argparse.Namespace) -> int:
             return 1
         finally:
             config.plugins.on_shutdown()
+            plugin.progress = None  # MkDocs reuses plugin instances within a process
     _summary(plugin)
     return 0
 
@@ -137,6 +138,7 @@ def _keys_in_use(config_file: str) -> set[str]:
                 build(config)
             finally:
                 config.plugins.on_shutdown()
+                plugin.plan_only = False  # MkDocs reuses plugin instances within a process
         keys |= {request.key for block in plugin.run.blocks for request in block.requests}
     return keys
 

@@ -128,3 +128,10 @@ def contour_mobjects(ax: Axes, f, x_range, y_range, count: int, color: str, n: i
         group.add(m)
     group.levels = levels
     return group
+
+
+def square_view(points: np.ndarray, pad: float = 0.2) -> tuple[tuple, tuple]:
+    """Axis ranges (low, high, tick) for each coordinate of 2-D points, padded."""
+    from _maths import nice_range
+
+    return nice_range(points[:, 0], pad=pad), nice_range(points[:, 1], pad=pad)

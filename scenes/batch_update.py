@@ -57,10 +57,11 @@ class BatchUpdate(LessonMixin, Scene):
 
     def construct(self) -> None:
         p, eta, n = self.pal, self.learning_rate, len(self.inputs)
-        loss = self.text("per sample: L = ½(w·x − y)²,   ∂L/∂w = (w·x − y)·x", 24).to_edge(UP, buff=0.3)
-        self.play(FadeIn(loss), run_time=0.5)
-        n1 = Circle(0.35, color=p.curve, fill_opacity=0.4).move_to(LEFT * 2.2 + UP * 2.0)
-        n2 = Circle(0.35, color=p.curve, fill_opacity=0.4).move_to(RIGHT * 2.2 + UP * 2.0)
+        loss = VGroup(self.text("per sample: L = ½(w·x − y)²,   ∂L/∂w = (w·x − y)·x", 24),
+                      self.text(f"after the batch: w ← w − {eta:g}·∇w", 20, p.muted)).arrange(DOWN, buff=0.12)
+        self.play(FadeIn(loss.to_edge(UP, buff=0.2)), run_time=0.5)
+        n1 = Circle(0.35, color=p.curve, fill_opacity=0.4).move_to(LEFT * 2.2 + UP * 1.8)
+        n2 = Circle(0.35, color=p.curve, fill_opacity=0.4).move_to(RIGHT * 2.2 + UP * 1.8)
         conn = Line(n1.get_right(), n2.get_left(), color=p.foreground, stroke_width=5)
         w = ValueTracker(self.start)
         wl = always_redraw(lambda: self.text(f"w = {fmt(w.get_value())}", 26, mono=True).next_to(conn, UP, buff=0.15))
@@ -75,7 +76,7 @@ class BatchUpdate(LessonMixin, Scene):
         base = DOWN * 1.65
         total = np.cumsum(self.grads)
         unit = 3.0 / max(float(np.max(np.abs(total))), 1e-9)
-        acc = Dot(base, radius=0.04, color=p.gradient)
+        acc = Line(base, base + RIGHT * 0.001, color=p.gradient, stroke_width=7)
         self.add(acc)
         sum_label = self.text("Σ ∂L/∂w = 0.000", 22, p.gradient, mono=True).move_to(DOWN * 1.15)
         self.play(FadeIn(sum_label), run_time=0.3)

@@ -132,7 +132,7 @@ class GradientDescent(LessonMixin, Scene):
         i = int(np.nanargmin(np.where(np.isfinite(fy), fy, np.nan)))
         w_star = float(fine[i])
         g_end = float(self.dexpr(w=self.final_w))
-        mark = Dot(ax.c2p(w_star, float(fy[i])), radius=0.07, color=p.minimum)
+        mark = Dot(ax.c2p(w_star, float(fy[i])), radius=0.12, color=p.minimum)
         star = self.text(f"minimum on this plot: w* ≈ {fmt(w_star, 2)}", 22, p.minimum)
         star.next_to(self.rule, DOWN, buff=0.3).align_to(self.rule, RIGHT)
         if abs(g_end) < self.tolerance:

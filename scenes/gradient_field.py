@@ -8,19 +8,12 @@ import numpy as np
 from manim import (DOWN, LEFT, RIGHT, UL, UP, Arrow, Create, Dot, FadeIn, FadeOut, GrowArrow,
                    GrowFromCenter, Line, MathTex, Scene, VGroup, Write)
 
-from _base import LessonMixin, contour_mobjects, fmt
+from _base import LessonMixin, contour_mobjects, fmt, square_view
 from _expr import parse
 from _maths import gd_path, nice_range
 from _params import ParameterError, Range, check_params
 
 __all__ = ["GradientField"]
-
-
-def square_view(points: np.ndarray, pad: float = 0.2) -> tuple[tuple, tuple]:
-    """Axis ranges around 2-D points that include the origin-side minimum region."""
-    xr = nice_range(points[:, 0], pad=pad)
-    yr = nice_range(points[:, 1], pad=pad)
-    return xr, yr
 
 
 class GradientField(LessonMixin, Scene):

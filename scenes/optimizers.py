@@ -1,0 +1,115 @@
+"""Optimizer comparison on a 2-D valley: plain gradient descent, momentum and Adam side by side."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import numpy as np
+from manim import (DOWN, LEFT, RIGHT, UL, UP, Arrow, Create, Dot, FadeIn, FadeOut, GrowArrow, LaggedStart,
+                   Line, Scene, VGroup)
+
+from _base import LessonMixin, contour_mobjects, fmt, square_view
+from _expr import parse
+from _maths import adam_path, gd_path, momentum_path
+from _params import ParameterError, Range, check_params
+
+__all__ = ["OptimizerComparison"]
+
+
+class OptimizerComparison(LessonMixin, Scene):
+    """Plain GD, momentum and Adam from the same start on a narrow valley, drawn step by step.
+
+    Args:
+        loss: Loss L(w1, w2) as an expression in w1 and w2; a narrow valley shows the differences.
+        start: Initial point [w1, w2].
+        learning_rate: Step size eta of plain GD and momentum.
+        momentum: Momentum coefficient beta.
+        adam_learning_rate: Step size of Adam.
+        steps: Number of steps for every optimizer.
+    """
+
+    def __init__(self, *, loss: str = "0.1*w1**2 + 2*w2**2",
+                 start: Annotated[list[float], Range(-100, 100)] = [-4.0, 1.5],  # noqa: B006
+                 learning_rate: Annotated[float, Range(0.0001, 10)] = 0.2,
+                 momentum: Annotated[float, Range(0, 0.999)] = 0.8,
+                 adam_learning_rate: Annotated[float, Range(0.0001, 10)] = 0.5,
+                 steps: Annotated[int, Range(1, 60)] = 25, **kwargs):
+        check_params(type(self), locals())
+        if len(start) != 2:
+            raise ParameterError("start: give two numbers [w1, w2]")
+        self.loss, self.start, self.steps = loss, [float(v) for v in start], steps
+        self.learning_rate, self.momentum, self.adam_learning_rate = float(learning_rate), float(momentum), float(adam_learning_rate)
+        self.expr = parse(loss, ("w1", "w2"))
+        self.d1, self.d2 = self.expr.diff("w1"), self.expr.diff("w2")
+        if not np.all(np.isfinite(self.grad(np.array(self.start)))):
+            raise ParameterError(f"start: the loss or its gradient is undefined at {self.start}")
+        self.paths = {
+            "GD": gd_path(self.grad, self.start, self.learning_rate, steps),
+            "Momentum": momentum_path(self.grad, self.start, self.learning_rate, self.momentum, steps),
+            "Adam": adam_path(self.grad, self.start, self.adam_learning_rate, steps),
+        }
+        for name, path in self.paths.items():
+            if not np.all(np.isfinite(path)) or np.abs(path).max() > 100 * (1 + np.abs(self.start).max()):
+                raise ParameterError(f"{name} diverges with these settings; lower its learning rate")
+        super().__init__(**kwargs)
+
+    def grad(self, p: np.ndarray) -> np.ndarray:
+        return np.array([float(self.d1(w1=p[0], w2=p[1])), float(self.d2(w1=p[0], w2=p[1]))])
+
+    def value(self, p) -> float:
+        return float(self.expr(w1=p[0], w2=p[1]))
+
+    def describe(self) -> str:
+        ends = "; ".join(f"{k} ends at ({fmt(v[-1][0])}, {fmt(v[-1][1])}) with L = {fmt(self.value(v[-1]))}"
+                         for k, v in self.paths.items())
+        return (f"{self.steps} steps on L = {self.expr.text} from ({fmt(self.start[0], 2)}, {fmt(self.start[1], 2)}): "
+                f"{ends}.")
+
+    def step_table(self):
+        head = ["step"] + [f"{k} {c}" for k in self.paths for c in ("w1", "w2")]
+        rows = [[i] + [round(float(v[i][c]), 4) for v in self.paths.values() for c in (0, 1)]
+                for i in range(1, self.steps + 1)]
+        return head, rows
+
+    def construct(self) -> None:
+        p = self.pal
+        colors = {"GD": p.current, "Momentum": p.path_b, "Adam": p.path_c}
+        pts = np.vstack(list(self.paths.values()) + [np.array([[0.0, 0.0]])])
+        xr, yr = square_view(pts, pad=0.1)
+        sx, sy = xr[1] - xr[0], yr[1] - yr[0]
+        scale = min(8.4 / sx, 5.6 / sy)
+        g = self.loss_axes(xr, yr, sx * scale, sy * scale, "w_1", "w_2").to_edge(LEFT, buff=0.5).to_edge(DOWN, buff=0.4)
+        ax = g[0]
+        title = self.text(f"L = {self.expr.text}", 24).to_corner(UL, buff=0.3)
+        self.play(Create(ax), FadeIn(g[1]), FadeIn(title), run_time=0.7)
+        self.play(Create(contour_mobjects(ax, self.expr, xr, yr, 8, p.curve)), run_time=1.0)
+        eta, beta, eta_a = self.learning_rate, self.momentum, self.adam_learning_rate
+        rules = {"GD": f"GD:  w ← w − {eta:g}·∇L",
+                 "Momentum": f"Momentum:  v ← {beta:g}·v + ∇L,  w ← w − {eta:g}·v",
+                 "Adam": f"Adam:  w ← w − {eta_a:g}·m̂ / (√v̂ + ε)"}
+        legend = VGroup(*[self.text(rules[k], 18, colors[k]) for k in self.paths])
+        legend.add(self.text("red: −∇L at each point (direction only)", 18, p.gradient))
+        legend.arrange(DOWN, aligned_edge=LEFT, buff=0.12).to_corner(UP + RIGHT, buff=0.3)
+        self.play(FadeIn(legend), run_time=0.5)
+        dots = {k: Dot(ax.c2p(*self.start), radius=0.07, color=c) for k, c in colors.items()}
+        self.play(*[FadeIn(d) for d in dots.values()], run_time=0.3)
+        for i in range(self.steps):
+            arrows, moves, trails = [], [], []
+            for k, path in self.paths.items():
+                a, b = path[i], path[i + 1]
+                d = -self.grad(a)
+                n = np.linalg.norm(d)
+                if n > 1e-12:
+                    v = np.array([d[0], d[1], 0]) / n * 0.45
+                    arrows.append(Arrow(ax.c2p(*a), ax.c2p(*a) + v, buff=0, color=p.gradient, stroke_width=4,
+                                        max_stroke_width_to_length_ratio=20, max_tip_length_to_length_ratio=0.35))
+                trails.append(Line(ax.c2p(*a), ax.c2p(*b), color=colors[k], stroke_width=3))
+                moves.append(dots[k].animate.move_to(ax.c2p(*b)))
+            rt = 0.25 if i < 5 else 0.12
+            self.play(LaggedStart(*[GrowArrow(x) for x in arrows], lag_ratio=0.2), run_time=rt)
+            self.play(LaggedStart(*[Create(t) for t in trails], lag_ratio=0.2),
+                      LaggedStart(*moves, lag_ratio=0.2), *[FadeOut(x) for x in arrows], run_time=rt)
+        summary = VGroup(*[self.text(f"{k}: L = {fmt(self.value(v[-1]))}", 20, colors[k]) for k, v in self.paths.items()])
+        summary.arrange(DOWN, aligned_edge=LEFT, buff=0.12).next_to(legend, DOWN, buff=0.3).align_to(legend, LEFT)
+        self.play(LaggedStart(*[FadeIn(s) for s in summary], lag_ratio=0.3), run_time=0.8)
+        self.wait(1)

@@ -1,0 +1,155 @@
+"""Closed-form checks of the pure numpy maths in scenes/_maths.py and the scenes' own numbers."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+sys.path.insert(0, str(Path(__file__).parents[1] / "scenes"))
+
+from _expr import parse  # noqa: E402
+from _maths import (adam_path, contour_segments, gd_1d, gd_path, matrix_gradient, mlp_backward,  # noqa: E402
+                    momentum_path, neuron_steps)
+from _params import ParameterError  # noqa: E402
+
+
+@pytest.mark.parametrize("a,eta", [(1.0, 0.3), (0.5, 0.1), (2.0, 0.2), (1.0, 0.9), (3.0, 0.05)])
+def test_gd_on_quadratic_contracts_by_one_minus_two_a_eta(a, eta):
+    """GD on a·w² multiplies w by (1 − 2aη) each step."""
+    e = parse(f"{a}*w**2")
+    steps = gd_1d(e, e.diff("w"), 2.5, eta, 6, 0.0)
+    for s in steps:
+        assert s.new_w == pytest.approx((1 - 2 * a * eta) * s.w)
+
+
+def test_gd_stops_at_tolerance():
+    """GD stops before stepping once |∇L| is below the tolerance."""
+    e = parse("w**2")
+    steps = gd_1d(e, e.diff("w"), 2.5, 0.3, 60, 0.01)
+    assert abs(2 * steps[-1].new_w) < 0.01 <= abs(steps[-1].grad)
+
+
+def test_learning_rate_panels_cover_small_good_and_large():
+    """The default comparison really crawls, converges, and diverges."""
+    from learning_rate import LearningRateComparison
+
+    s = LearningRateComparison()
+    assert s.verdicts == ["too small: crawls", "good: converges", "too large: diverges"]
+    big = s.runs[2]
+    assert abs(big[-1].new_w) > abs(big[0].w)  # |1 − 2·1.05| = 1.1 > 1
+    assert all(np.sign(a.w) != np.sign(a.new_w) for a in big)  # it oscillates around 0 as it grows
+
+
+def test_seed_lr_half_lands_on_minimum_is_not_called_too_large():
+    """η = 0.5 on w² reaches the minimum in one step, so it is labelled good, not too large."""
+    from learning_rate import LearningRateComparison
+
+    s = LearningRateComparison(learning_rates=[0.01, 0.1, 0.5])
+    assert s.verdicts[2] == "good: converges"
+
+
+@pytest.mark.parametrize("path", ["momentum", "adam"])
+def test_momentum_and_adam_converge_on_a_bowl(path):
+    """Momentum and Adam reach the minimum of a convex quadratic."""
+    grad = lambda p: np.array([2 * p[0], 8 * p[1]])  # noqa: E731
+    pts = momentum_path(grad, [3.0, 2.0], 0.05, 0.8, 200) if path == "momentum" else adam_path(grad, [3.0, 2.0], 0.1, 300)
+    assert np.linalg.norm(pts[-1]) < 0.05
+
+
+def test_momentum_with_zero_beta_is_plain_gd():
+    """Momentum with β = 0 is exactly plain gradient descent."""
+    grad = lambda p: np.array([2 * p[0], 4 * p[1]])  # noqa: E731
+    assert np.allclose(momentum_path(grad, [1.0, 1.0], 0.1, 0.0, 10), gd_path(grad, [1.0, 1.0], 0.1, 10))
+
+
+def test_adam_first_step_has_length_eta_per_coordinate():
+    """Adam's bias-corrected first step moves each coordinate by η against the gradient sign."""
+    pts = adam_path(lambda p: np.array([2 * p[0], -3.0]), [1.0, 0.0], 0.1, 1)
+    assert np.allclose(pts[1] - pts[0], [-0.1, 0.1], atol=1e-6)
+
+
+def test_contour_segments_lie_on_the_level():
+    """Marching-squares points lie on the requested level set of x² + 3y²."""
+    xs = np.linspace(-2, 2, 41)
+    ys = np.linspace(-2, 2, 41)
+    z = xs[None, :] ** 2 + 3 * ys[:, None] ** 2
+    segs = contour_segments(z, xs, ys, 1.0)
+    pts = np.array([p for s in segs for p in s])
+    assert len(segs) > 20
+    assert np.allclose(pts[:, 0] ** 2 + 3 * pts[:, 1] ** 2, 1.0, atol=0.02)
+    assert np.ptp(pts[:, 0]) == pytest.approx(2.0, abs=0.05) and np.ptp(pts[:, 1]) == pytest.approx(2 / np.sqrt(3), abs=0.05)
+
+
+def test_mlp_backward_matches_finite_differences():
+    """Backprop weight gradients equal finite differences of the loss."""
+    net = mlp_backward([3, 4, 2], [0.5, -1.0, 0.8], [1.0, -0.5], 0)
+
+    def loss(ws):
+        a = np.array([0.5, -1.0, 0.8])
+        for i, w in enumerate(ws):
+            a = w @ a if i == len(ws) - 1 else np.tanh(w @ a)
+        return 0.5 * np.sum((a - [1.0, -0.5]) ** 2)
+
+    for layer in range(2):
+        for idx in np.ndindex(net.weights[layer].shape):
+            ws = [w.copy() for w in net.weights]
+            ws[layer][idx] += 1e-6
+            up = loss(ws)
+            ws[layer][idx] -= 2e-6
+            assert (up - loss(ws)) / 2e-6 == pytest.approx(net.weight_grads[layer][idx], abs=1e-6)
+
+
+def test_matrix_gradient_is_outer_product_and_decreases_loss():
+    """∇W = (Wx − y)xᵀ matches finite differences and a small step lowers the loss."""
+    w = np.array([[0.1, 0.3], [-0.2, 0.4], [0.5, -0.1]])
+    x, y = np.array([1.0, 0.5]), np.array([0.2, 0.1, 0.3])
+    g = matrix_gradient(w, x, y)
+    loss = lambda m: 0.5 * np.sum((m @ x - y) ** 2)  # noqa: E731
+    e = np.zeros_like(w)
+    e[2, 1] = 1e-6
+    assert (loss(w + e) - loss(w - e)) / 2e-6 == pytest.approx(g[2, 1])
+    assert loss(w - 0.5 * g) < loss(w)
+
+
+def test_neuron_steps_follow_squared_error():
+    """A single weight on ½(wx − y)² moves by −η(wx − y)x."""
+    s = neuron_steps(0.5, 2.0, 0.2, 0.1, 3)
+    assert s[0].grad == pytest.approx((0.5 * 2 - 0.2) * 2)
+    assert s[1].w == pytest.approx(s[0].new_w)
+
+
+def test_gradient_descent_description_has_real_numbers():
+    """describe() states the start, η and the actual final weight."""
+    from gradient_descent import GradientDescent
+
+    s = GradientDescent()
+    assert "w = 2.50" in s.describe() and "η = 0.3" in s.describe()
+    assert f"{0.4 ** 8 * 2.5:.3f}" in s.describe()
+    head, rows = s.step_table()
+    assert head == ["step", "w", "∇L", "new w"] and len(rows) == 8
+
+
+@pytest.mark.parametrize("kwargs,message", [
+    ({"learning_rate": -0.1}, "learning_rate"),
+    ({"steps": 10000}, "steps"),
+    ({"loss": "x**2"}, "unknown name 'x'"),
+    ({"loss": "log(w)", "start": -1.0}, "start"),
+    ({"loss": "__import__('os')"}, "loss"),
+])
+def test_bad_parameters_are_refused_before_drawing(kwargs, message):
+    """Out-of-range or meaningless parameters raise ParameterError naming the parameter."""
+    from gradient_descent import GradientDescent
+
+    with pytest.raises(ParameterError, match=message):
+        GradientDescent(**kwargs)
+
+
+def test_matrix_shapes_are_checked():
+    """A matrix scene with mismatched x refuses with a message about the columns."""
+    from matrix_update import WeightMatrixUpdate
+
+    with pytest.raises(ParameterError, match="columns"):
+        WeightMatrixUpdate(inputs=[1.0, 2.0, 3.0])
