@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Annotated
 
 import numpy as np
-from manim import (DL, DOWN, LEFT, RIGHT, UL, UP, UR, Arrow, Create, Dot, FadeIn, FadeOut,
+from manim import (DOWN, LEFT, RIGHT, UL, UR, Arrow, Create, Dot, FadeIn, FadeOut,
                    GrowArrow, GrowFromCenter, MathTex, Scene, ValueTracker, VGroup, Write,
                    always_redraw)
 
@@ -69,7 +69,7 @@ class GradientDescent(LessonMixin, Scene):
     # -- drawing ---------------------------------------------------------------------------------
 
     def construct(self) -> None:
-        p, f, df, eta = self.pal, self.expr, self.dexpr, self.learning_rate
+        p, f, eta = self.pal, self.expr, self.learning_rate
         limit = 4 * (abs(self.start) + 1)
         ws = [self.start] + [s.new_w for s in self.shown if abs(s.new_w) <= limit]
         ws += [-0.3 * abs(self.start), 0.3 * abs(self.start)]

@@ -9,14 +9,13 @@ from manim import (DOWN, LEFT, RIGHT, UL, UP, Arrow, Create, Dot, FadeIn, FadeOu
                    GrowFromCenter, Line, MathTex, Scene, VGroup, Write)
 
 from _base import LessonMixin, contour_mobjects, fmt, square_view
-from _expr import parse
-from _maths import gd_path, nice_range
-from _params import ParameterError, Range, check_params
+from _maths import TwoWeightLoss, gd_path
+from _params import Range, check_params
 
 __all__ = ["GradientField"]
 
 
-class GradientField(LessonMixin, Scene):
+class GradientField(TwoWeightLoss, LessonMixin, Scene):
     """Gradient descent on a 2-D loss over its contour lines and its negative-gradient field.
 
     Args:
@@ -31,24 +30,12 @@ class GradientField(LessonMixin, Scene):
                  learning_rate: Annotated[float, Range(0.0001, 10)] = 0.12,
                  steps: Annotated[int, Range(1, 60)] = 15, **kwargs):
         check_params(type(self), locals())
-        if len(start) != 2:
-            raise ParameterError("start: give two numbers [w1, w2]")
         self.loss, self.start = loss, [float(v) for v in start]
         self.learning_rate, self.steps = float(learning_rate), steps
-        self.expr = parse(loss, ("w1", "w2"))
-        self.d1, self.d2 = self.expr.diff("w1"), self.expr.diff("w2")
-        if not np.all(np.isfinite(self.grad(np.array(self.start)))) or not np.isfinite(self.value(self.start)):
-            raise ParameterError(f"start: the loss or its gradient is undefined at {self.start}")
-        self.path = gd_path(self.grad, self.start, self.learning_rate, steps)
-        if not np.all(np.isfinite(self.path)) or np.abs(self.path).max() > 1e3 * (1 + np.abs(self.start).max()):
-            raise ParameterError(f"learning_rate: η = {learning_rate:g} makes this descent diverge; try a smaller value")
+        self.init_loss(loss, self.start)
+        self.path = self.bounded(gd_path(self.grad, self.start, self.learning_rate, steps), self.start, 1e3,
+                                 f"learning_rate: η = {learning_rate:g} makes this descent diverge; try a smaller value")
         super().__init__(**kwargs)
-
-    def value(self, p) -> float:
-        return float(self.expr(w1=p[0], w2=p[1]))
-
-    def grad(self, p: np.ndarray) -> np.ndarray:
-        return np.array([float(self.d1(w1=p[0], w2=p[1])), float(self.d2(w1=p[0], w2=p[1]))])
 
     def describe(self) -> str:
         end = self.path[-1]

@@ -5,18 +5,17 @@ from __future__ import annotations
 from typing import Annotated
 
 import numpy as np
-from manim import (DEGREES, DOWN, IN, LEFT, OUT, RIGHT, UL, UR, Arrow, Create, Dot3D, FadeIn, FadeOut, GrowArrow,
-                   Line, Surface, ThreeDAxes, ThreeDScene, VGroup)
+from manim import (DEGREES, DOWN, IN, LEFT, UL, UR, Arrow, Create, Dot3D, FadeIn, FadeOut, GrowArrow,
+                   Line, Surface, ThreeDAxes, ThreeDScene)
 
-from _base import LessonMixin, fmt, square_view
-from _expr import parse
-from _maths import gd_path
-from _params import ParameterError, Range, check_params
+from _base import LessonMixin, fmt
+from _maths import TwoWeightLoss, gd_path
+from _params import Range, check_params
 
 __all__ = ["LossSurface"]
 
 
-class LossSurface(LessonMixin, ThreeDScene):
+class LossSurface(TwoWeightLoss, LessonMixin, ThreeDScene):
     """Gradient descent drawn on the 3-D surface z = L(w1, w2), with −η∇L arrows on the floor.
 
     Args:
@@ -31,23 +30,11 @@ class LossSurface(LessonMixin, ThreeDScene):
                  learning_rate: Annotated[float, Range(0.0001, 10)] = 0.25,
                  steps: Annotated[int, Range(1, 40)] = 10, **kwargs):
         check_params(type(self), locals())
-        if len(start) != 2:
-            raise ParameterError("start: give two numbers [w1, w2]")
         self.loss, self.start, self.learning_rate, self.steps = loss, [float(v) for v in start], float(learning_rate), steps
-        self.expr = parse(loss, ("w1", "w2"))
-        self.d1, self.d2 = self.expr.diff("w1"), self.expr.diff("w2")
-        if not np.all(np.isfinite(self.grad(np.array(self.start)))) or not np.isfinite(self.value(self.start)):
-            raise ParameterError(f"start: the loss or its gradient is undefined at {self.start}")
-        self.path = gd_path(self.grad, self.start, self.learning_rate, steps)
-        if not np.all(np.isfinite(self.path)) or np.abs(self.path).max() > 50 * (1 + np.abs(self.start).max()):
-            raise ParameterError(f"learning_rate: η = {learning_rate:g} makes this descent diverge; try a smaller value")
+        self.init_loss(loss, self.start)
+        self.path = self.bounded(gd_path(self.grad, self.start, self.learning_rate, steps), self.start, 50,
+                                 f"learning_rate: η = {learning_rate:g} makes this descent diverge; try a smaller value")
         super().__init__(**kwargs)
-
-    def value(self, q) -> float:
-        return float(self.expr(w1=q[0], w2=q[1]))
-
-    def grad(self, q: np.ndarray) -> np.ndarray:
-        return np.array([float(self.d1(w1=q[0], w2=q[1])), float(self.d2(w1=q[0], w2=q[1]))])
 
     def describe(self) -> str:
         e = self.path[-1]

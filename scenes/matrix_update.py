@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Annotated
 
 import numpy as np
-from manim import (AnimationGroup, DOWN, LEFT, RIGHT, UP, FadeIn, Indicate, LaggedStart, MathTex, Scene, Transform,
+from manim import (AnimationGroup, DOWN, RIGHT, UP, FadeIn, Indicate, LaggedStart, MathTex, Scene, Transform,
                    VGroup, VMobject, Write)
 
 from _base import LessonMixin, fmt

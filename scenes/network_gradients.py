@@ -5,8 +5,8 @@ from __future__ import annotations
 from typing import Annotated
 
 import numpy as np
-from manim import (DOWN, LEFT, RIGHT, UP, AnimationGroup, Circle, Create, FadeIn, LaggedStart, Line,
-                   ManimColor, Scene, VGroup, Write, interpolate_color)
+from manim import (DOWN, RIGHT, UP, Circle, Create, FadeIn, LaggedStart, Line,
+                   ManimColor, Scene, VGroup, interpolate_color)
 
 from _base import LessonMixin, fmt
 from _maths import mlp_backward

@@ -9,14 +9,13 @@ from manim import (DOWN, LEFT, RIGHT, UL, UP, Arrow, Create, Dot, FadeIn, FadeOu
                    Line, Scene, VGroup)
 
 from _base import LessonMixin, contour_mobjects, fmt, square_view
-from _expr import parse
-from _maths import adam_path, gd_path, momentum_path
-from _params import ParameterError, Range, check_params
+from _maths import TwoWeightLoss, adam_path, gd_path, momentum_path
+from _params import Range, check_params
 
 __all__ = ["OptimizerComparison"]
 
 
-class OptimizerComparison(LessonMixin, Scene):
+class OptimizerComparison(TwoWeightLoss, LessonMixin, Scene):
     """Plain GD, momentum and Adam from the same start on a narrow valley, drawn step by step.
 
     Args:
@@ -35,29 +34,18 @@ class OptimizerComparison(LessonMixin, Scene):
                  adam_learning_rate: Annotated[float, Range(0.0001, 10)] = 0.5,
                  steps: Annotated[int, Range(1, 60)] = 25, **kwargs):
         check_params(type(self), locals())
-        if len(start) != 2:
-            raise ParameterError("start: give two numbers [w1, w2]")
         self.loss, self.start, self.steps = loss, [float(v) for v in start], steps
         self.learning_rate, self.momentum, self.adam_learning_rate = float(learning_rate), float(momentum), float(adam_learning_rate)
-        self.expr = parse(loss, ("w1", "w2"))
-        self.d1, self.d2 = self.expr.diff("w1"), self.expr.diff("w2")
-        if not np.all(np.isfinite(self.grad(np.array(self.start)))):
-            raise ParameterError(f"start: the loss or its gradient is undefined at {self.start}")
-        self.paths = {
+        self.init_loss(loss, self.start)
+        paths = {
             "GD": gd_path(self.grad, self.start, self.learning_rate, steps),
             "Momentum": momentum_path(self.grad, self.start, self.learning_rate, self.momentum, steps),
             "Adam": adam_path(self.grad, self.start, self.adam_learning_rate, steps),
         }
-        for name, path in self.paths.items():
-            if not np.all(np.isfinite(path)) or np.abs(path).max() > 100 * (1 + np.abs(self.start).max()):
-                raise ParameterError(f"{name} diverges with these settings; lower its learning rate")
+        self.paths = {name: self.bounded(path, self.start, 100, f"{name} diverges with these settings; lower its learning rate")
+                      for name, path in paths.items()}
         super().__init__(**kwargs)
 
-    def grad(self, p: np.ndarray) -> np.ndarray:
-        return np.array([float(self.d1(w1=p[0], w2=p[1])), float(self.d2(w1=p[0], w2=p[1]))])
-
-    def value(self, p) -> float:
-        return float(self.expr(w1=p[0], w2=p[1]))
 
     def describe(self) -> str:
         ends = "; ".join(f"{k} ends at ({fmt(v[-1][0])}, {fmt(v[-1][1])}) with L = {fmt(self.value(v[-1]))}"

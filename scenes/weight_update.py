@@ -4,9 +4,8 @@ from __future__ import annotations
 
 from typing import Annotated
 
-import numpy as np
 from manim import (DOWN, LEFT, RIGHT, UP, Circle, Create, FadeIn, FadeOut, GrowFromCenter, Line, ManimColor,
-                   MathTex, Scene, ValueTracker, VGroup, Write, always_redraw, interpolate_color)
+                   MathTex, Scene, ValueTracker, Write, always_redraw, interpolate_color)
 
 from _base import LessonMixin, fmt
 from _maths import neuron_steps

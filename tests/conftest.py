@@ -47,7 +47,7 @@ class Site:
                   quality: tiny
                   serve_quality: tiny
                   scenes_dir: scenes
-            """) + plugin_options + "\n" + textwrap.dedent(f"""\
+            """) + plugin_options + "\n" + textwrap.dedent("""\
             markdown_extensions:
               - admonition
               - pymdownx.details

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from manim import (Animation, Arrow, Axes, Dot, LaggedStart, Scene, ThreeDAxes, Transform, ValueTracker,
+from manim import (Dot, LaggedStart, Scene, Transform, ValueTracker,
                    tempconfig)
 from manim.animation.animation import prepare_animation
 from manim.animation.growing import GrowArrow
