@@ -31,6 +31,7 @@ if TYPE_CHECKING:
 
 _ANSI = re.compile(r"\x1b\[[0-9;]*[A-Za-z]")
 _TAIL_LINES = 25
+_LOW_DISK = 1024 * 1024  # below this much free space a failed render is put down to a full disk
 
 
 class Renderer:
@@ -103,15 +104,24 @@ class Renderer:
         if timed_out:
             raise RenderError(f"the render took longer than {self.timeout} s and was stopped "
                               "(raise the timeout option if the scene is meant to be this long)")
-        if process.exitcode == 0:
-            return json.loads((staged / worker.RESULT).read_text(encoding="utf-8"))
-        error_file = staged / worker.ERROR
-        if error_file.exists():
-            report = json.loads(error_file.read_text(encoding="utf-8"))
+        if process.exitcode == 0 and (result := _read_report(staged / worker.RESULT)) is not None:
+            return result
+        if (report := _read_report(staged / worker.ERROR)) is not None:
             raise RenderError(report["message"], line=report.get("line"))
+        if shutil.disk_usage(staged).free < _LOW_DISK:
+            raise RenderError(f"no space left on the disk holding the cache ({self.cache.root}); free some space "
+                              "or point cache_dir elsewhere")
         how = (f"was killed by signal {signal.Signals(-process.exitcode).name}" if process.exitcode < 0
                else f"exited with status {process.exitcode}")
         raise RenderError(f"the render process {how}; its last output:\n{_tail(staged / 'log.txt')}")
+
+
+def _read_report(path: Path) -> dict | None:
+    """A JSON file the render process left, or None if it is missing or cut short (a full disk)."""
+    try:
+        return json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
 
 
 def _context() -> multiprocessing.context.ForkServerContext:

@@ -143,3 +143,19 @@ def test_renders_run_in_a_scratch_directory_of_their_own(site, tmp_path: Path) -
     cwd = Path(record.read_text())
     assert cwd.is_relative_to(site.root / ".cache" / "gradviz" / "staging") and not cwd.exists()
     assert os.getcwd() != str(cwd)
+
+
+def test_a_full_disk_is_a_clear_error(site, caplog) -> None:
+    """With the cache on a full file system, the block fails with a sentence saying so, no traceback."""
+    cache = site.root / ".cache"
+    cache.mkdir()
+    subprocess.run(["mount", "-t", "tmpfs", "-o", "size=16k", "tmpfs", str(cache)], check=True)
+    try:
+        site.configure(plugin="theme: dark\n")
+        site.page("index.md", "```gradviz\nscene: Pulse\nseconds: 3\n```\n")
+        with pytest.raises(Abort):
+            site.build()
+    finally:
+        subprocess.run(["umount", str(cache)], check=True)
+    assert "docs/index.md:1: no space left on the disk holding the cache" in caplog.text
+    assert "Traceback" not in caplog.text
