@@ -134,6 +134,7 @@ class GradvizPlugin(BasePlugin[GradvizConfig]):
         if self.renderer.scenes_dir.is_dir():
             server.watch(str(self.renderer.scenes_dir))
         server.watch(str(self._ready_dir()))  # a finished background render rebuilds the pages
+        self.renderer.warm_up()  # the author's first edit should not wait for Manim's import
         return server
 
     def on_shutdown(self) -> None:

@@ -13,9 +13,11 @@ import os
 import re
 import shutil
 import signal
+import threading
 import time
 import multiprocessing
 import multiprocessing.context
+import multiprocessing.forkserver
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import asdict
 from pathlib import Path
@@ -54,6 +56,10 @@ class Renderer:
             self.progress.queued(request)
             self._jobs[request.key] = self._pool.submit(self._render, request)
         return self._jobs[request.key]
+
+    def warm_up(self) -> None:
+        """Start the fork server (importing Manim) in the background, so the first render need not wait."""
+        threading.Thread(target=_start_fork_server, name="gradviz-warm-up", daemon=True).start()
 
     def forget(self) -> None:
         """Drop jobs that succeeded, so the next build finds them in the cache instead.
@@ -129,6 +135,11 @@ def _context() -> multiprocessing.context.ForkServerContext:
     context = multiprocessing.get_context("forkserver")
     context.set_forkserver_preload(["mkdocs_gradviz._preload"])
     return context
+
+
+def _start_fork_server() -> None:
+    _context()
+    multiprocessing.forkserver.ensure_running()
 
 
 def _kill_group(pid: int) -> None:
