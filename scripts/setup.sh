@@ -8,7 +8,7 @@ cd "$(dirname "$0")/.."
 
 APT_PACKAGES=(
   texlive-latex-base texlive-latex-recommended texlive-latex-extra texlive-fonts-recommended dvisvgm
-  libcairo2-dev libpango1.0-dev pkg-config
+  libcairo2-dev libpango1.0-dev pkg-config fonts-dejavu-core
   chromium
 )
 
