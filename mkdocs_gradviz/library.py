@@ -125,8 +125,18 @@ class SceneLibrary:
 
     def digest(self, info: SceneInfo) -> str:
         """A hash of every source file that can change ``info``'s pixels."""
+        return self._digest(info.sources)
+
+    def digest_code(self, code: str) -> str:
+        """A hash of the library modules that a block's code imports (e.g. the palette), transitively."""
+        seen: set[Path] = set()
+        for path in _imported_modules(ast.parse(code), self.root):
+            _local_imports(path, self.root, seen)
+        return self._digest(tuple(sorted(seen)))
+
+    def _digest(self, sources: tuple[Path, ...]) -> str:
         hasher = hashlib.sha256()
-        for path in info.sources:
+        for path in sources:
             if path not in self._source_digests:
                 self._source_digests[path] = hashlib.sha256(path.read_bytes()).hexdigest()
             hasher.update(f"{path.name}:{self._source_digests[path]}\n".encode())
@@ -164,15 +174,21 @@ def _local_imports(path: Path, root: Path, seen: set[Path] | None = None) -> set
     """``path`` and the modules of ``root`` it imports, transitively."""
     seen = set() if seen is None else seen
     seen.add(path)
-    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+    for candidate in _imported_modules(ast.parse(path.read_text(encoding="utf-8")), root):
+        if candidate not in seen:
+            _local_imports(candidate, root, seen)
+    return seen
+
+
+def _imported_modules(tree: ast.AST, root: Path) -> list[Path]:
+    """Modules of ``root`` that ``tree`` imports directly."""
+    found = []
+    for node in ast.walk(tree):
         names = [a.name for a in node.names] if isinstance(node, ast.Import) else []
         if isinstance(node, ast.ImportFrom) and node.module and not node.level:
             names = [node.module]
-        for name in names:
-            candidate = root / f"{name.split('.')[0]}.py"
-            if candidate.is_file() and candidate not in seen:
-                _local_imports(candidate, root, seen)
-    return seen
+        found += [root / f"{name.split('.')[0]}.py" for name in names]
+    return [path for path in found if path.is_file()]
 
 
 def _read_params(cls: ast.ClassDef, docs: dict[str, str]) -> list[Param]:

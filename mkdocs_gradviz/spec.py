@@ -108,7 +108,7 @@ def requests_for(
     """The renders a spec needs: one per theme variant, each with its content-hash key."""
     width, height, fps = QUALITIES[spec.quality or quality]
     chosen = spec.theme or theme
-    module, sources = "", ""
+    module, sources = "", library.digest_code(spec.code) if spec.kind == "code" else ""
     if spec.kind == "scene":
         info = library.get(spec.scene)
         module, sources = info.module, library.digest(info)

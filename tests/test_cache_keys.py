@@ -94,3 +94,14 @@ def test_environment_names_the_installed_manim_and_hashes_the_worker() -> None:
 
     environment = _environment()
     assert environment["manim"] == version("manim") and len(environment["render_code"]) == 64
+
+
+def test_code_importing_a_library_helper_keys_on_its_source(tmp_path: Path) -> None:
+    """A code block that imports a scenes/ module re-renders when that module changes."""
+    scenes = tmp_path / "scenes"
+    shutil.copytree(FIXTURE_SCENES, scenes)
+    code = "from _shared import RADIUS_SCALE\n" + CODE
+    before, plain = key(code, scenes=scenes), key(CODE, scenes=scenes)
+    (scenes / "_shared.py").write_text((scenes / "_shared.py").read_text() + "\n# edited\n")
+    assert key(code, scenes=scenes) != before
+    assert key(CODE, scenes=scenes) == plain
