@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import functools
 import os
 import re
+import shutil
+import threading
 from pathlib import Path
 
 import pytest
@@ -11,6 +14,7 @@ from mkdocs.commands.build import build
 from mkdocs.config import load_config
 
 from conftest import REPO
+from test_browser import CHROMIUM, CHROMIUM_ARGS, QuietServer, RangeRequestHandler, Watched
 from test_links import broken_links
 
 SITE_URL = "https://example.github.io/gradviz/"
@@ -69,3 +73,42 @@ def test_the_course_has_no_broken_internal_link(course) -> None:
     """Every link, video, poster, stylesheet and script of the course resolves on its sub-path."""
     site, _ = course
     assert broken_links(Path(site), SITE_URL) == []
+
+
+def test_every_course_page_loads_cleanly_in_a_browser(course, tmp_path: Path) -> None:
+    """In Chromium, every page of the course loads with no console error or failed request, and its videos play."""
+    from playwright.sync_api import sync_playwright
+
+    site, _ = course
+    shutil.copytree(site, tmp_path / "gradviz")
+    server = QuietServer(("127.0.0.1", 0), functools.partial(RangeRequestHandler, directory=str(tmp_path)))
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    pages = sorted(p.relative_to(site).parent.as_posix() for p in Path(site).rglob("index.html"))
+    try:
+        with sync_playwright() as playwright:
+            browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+            context = browser.new_context(viewport={"width": 1280, "height": 900}, color_scheme="light")
+            for path in pages:
+                watched = Watched(context.new_page())
+                url = f"http://127.0.0.1:{server.server_port}/gradviz/{'' if path == '.' else path + '/'}"
+                watched.page.goto(url, wait_until="networkidle")
+                ready = watched.page.evaluate(  # the variant matching the palette has loaded its metadata
+                    "Array.from(document.querySelectorAll('figure.gradviz')).every(f => f.dataset.gradvizReady"
+                    " && Array.from(f.querySelectorAll('video')).some(v =>"
+                    " v.dataset.gradvizTheme === f.dataset.gradvizShow && v.readyState >= 1))")
+                maths = watched.page.evaluate("document.querySelectorAll('.arithmatex .katex').length")
+                raw = watched.page.evaluate("document.querySelectorAll('.arithmatex:not(:has(.katex))').length")
+                hidden_single = watched.page.evaluate(  # a block rendered in one theme shows in either palette
+                    "Array.from(document.querySelectorAll('figure.gradviz')).filter(f =>"
+                    " f.querySelectorAll('video').length === 1"
+                    " && getComputedStyle(f.querySelector('video')).display === 'none').length")
+                problems = list(watched.problems)
+                watched.page.close()
+                assert problems == [], path
+                assert ready, path
+                assert hidden_single == 0, path
+                assert raw == 0 and (maths > 0 or "reference" in path or path == "."), path
+            browser.close()
+    finally:
+        server.shutdown()
+        server.server_close()

@@ -48,9 +48,17 @@
     });
   }
 
+  /* The variant to show: the palette's, unless the block was rendered in one theme only. */
+  function themeFor(figure, wanted) {
+    if (figure.querySelector('video[data-gradviz-theme="' + wanted + '"]')) { return wanted; }
+    var only = figure.querySelector("video");
+    return only ? only.getAttribute("data-gradviz-theme") : wanted;
+  }
+
   function applyTheme() {
-    var theme = activeTheme();
+    var active = activeTheme();
     document.querySelectorAll("figure.gradviz").forEach(function (figure) {
+      var theme = themeFor(figure, active);
       var previous = figure.getAttribute("data-gradviz-show");
       if (previous === theme) { return; }
       var old = previous && shownVideo(figure);
