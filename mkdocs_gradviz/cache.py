@@ -13,6 +13,7 @@ import json
 import os
 import shutil
 import tempfile
+import time
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -22,6 +23,7 @@ from mkdocs_gradviz.errors import CacheError
 VIDEO = "video.mp4"
 POSTER = "poster.png"
 MANIFEST = "manifest.json"
+_STALE_STAGING = 24 * 3600  # seconds; longer than any render's timeout
 
 
 @dataclass(frozen=True)
@@ -64,6 +66,7 @@ class RenderCache:
             probe.close()
         except OSError as error:
             raise CacheError(f"cannot use the cache directory {self.root}: {error.strerror or error}") from None
+        self._sweep_staging()
 
     def lookup(self, key: str) -> Entry | None:
         """The entry for ``key`` if it exists; raises ``Corrupt`` (after removing it) if it is damaged."""
@@ -124,6 +127,16 @@ class RenderCache:
     def size(self) -> int:
         """Bytes used by published entries."""
         return sum(f.stat().st_size for f in self.entries.rglob("*") if f.is_file()) if self.entries.is_dir() else 0
+
+    def _sweep_staging(self) -> None:
+        """Remove what builds killed long ago left in staging; a running build's folders are recent."""
+        too_old = time.time() - _STALE_STAGING
+        for folder in self.staging_root.iterdir():
+            try:
+                if folder.stat().st_mtime < too_old:
+                    shutil.rmtree(folder, ignore_errors=True)
+            except OSError:
+                pass
 
     def _discard(self, path: Path) -> None:
         # Move aside first so that no reader sees a half-deleted entry.

@@ -67,7 +67,8 @@ class Renderer:
         Running jobs are kept (a serve rebuild waits on them again) and so are failed ones: under
         ``mkdocs serve`` a block that failed is not retried until its inputs change.
         """
-        self._jobs = {key: job for key, job in self._jobs.items() if not job.done() or job.exception()}
+        self._jobs = {key: job for key, job in self._jobs.items()
+                      if not job.done() or not job.cancelled() and job.exception() is not None}
 
     def shutdown(self) -> None:
         """Stop taking work; running renders finish."""

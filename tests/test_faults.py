@@ -159,3 +159,14 @@ def test_a_full_disk_is_a_clear_error(site, caplog) -> None:
         subprocess.run(["umount", str(cache)], check=True)
     assert "docs/index.md:1: no space left on the disk holding the cache" in caplog.text
     assert "Traceback" not in caplog.text
+
+
+def test_staging_left_by_a_killed_build_is_swept_later(tmp_path: Path) -> None:
+    """A day-old staging folder (a build killed mid-render) is removed; a fresh one, maybe in use, is kept."""
+    cache = RenderCache(tmp_path / "cache")
+    cache.prepare()
+    old, fresh = cache.staging("old"), cache.staging("fresh")
+    (old / "video.mp4").write_bytes(b"half a video")
+    os.utime(old, (0, 0))
+    cache.prepare()
+    assert not old.exists() and fresh.exists()
