@@ -55,6 +55,8 @@ class GradvizPlugin(BasePlugin[GradvizConfig]):
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
         self.serving = command == "serve"
+        if self.config.enabled:
+            _check_latex()
 
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig | None:
         if not self.config.enabled:
@@ -105,8 +107,6 @@ class GradvizPlugin(BasePlugin[GradvizConfig]):
     def on_env(self, env: Environment, *, config: MkDocsConfig, files: Files) -> Environment | None:
         if not self.config.enabled or self.plan_only:
             return None
-        if self.run.report.rendered:
-            _check_latex()
         errors = self.run.collect(wait=not self.serving)
         for render in self.run.unfinished():
             render.add_done_callback(self._announce_ready)
@@ -218,5 +218,5 @@ def _inside(base: Path, value: str, option: str) -> Path:
 def _check_latex() -> None:
     missing = [tool for tool in ("latex", "dvisvgm") if shutil.which(tool) is None]
     if missing:
-        log.warning("gradviz: %s not found; formulas cannot render. Install them with: apt-get install %s",
+        log.warning("%s not found; formulas cannot render. Install them with: apt-get install %s",
                     " and ".join(missing), LATEX_PACKAGES)

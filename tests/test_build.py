@@ -146,3 +146,13 @@ def test_an_unterminated_fence_is_an_error(site, caplog) -> None:
     with pytest.raises(Abort):
         site.build()
     assert "docs/index.md:5: unterminated gradviz fence" in caplog.text
+
+
+def test_missing_latex_is_named_at_startup_with_the_packages_to_install(site, caplog, monkeypatch) -> None:
+    """Without latex and dvisvgm on the PATH, the build warns at once and says what to apt-get install."""
+    site.page("index.md", "# Nothing to render\n")
+    monkeypatch.setenv("PATH", "/nonexistent")
+    site.build()
+    warnings = [r.getMessage() for r in caplog.records if r.levelname == "WARNING"]
+    assert any("latex and dvisvgm not found" in w and "apt-get install texlive-latex-base" in w and "dvisvgm" in w
+               for w in warnings), warnings
