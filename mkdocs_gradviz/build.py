@@ -50,9 +50,9 @@ class Report:
     warnings: list[str] = field(default_factory=list)
 
     def line(self) -> str:
-        return (f"{self.found} blocks, {self.rendered} videos rendered, {self.cached} reused from cache, "
-                f"{self.failed} failed, {self.render_seconds:.1f} s rendering"
-                + (f", {self.running} still rendering in the background" if self.running else ""))
+        running = f", {self.running} still rendering in the background" if self.running else ""
+        return (f"{_count(self.found, 'block')}, {_count(self.rendered, 'video')} rendered, {self.cached} reused from "
+                f"cache, {self.failed} failed, {self.render_seconds:.1f} s rendering{running}")
 
 
 class BuildRun:
@@ -160,3 +160,7 @@ def _done(entry: Entry) -> Future[Entry]:
     future.set_result(entry)
     return future
 
+
+
+def _count(number: int, noun: str) -> str:
+    return f"{number} {noun}{'' if number == 1 else 's'}"

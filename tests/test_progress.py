@@ -42,7 +42,7 @@ def test_a_build_with_everything_cached_never_imports_manim(site) -> None:
     site.page("index.md", "```gradviz\nscene: Label\n```\n")
     site.build()
     script = (
-        "import sys\n"
+        "import logging, sys\nlogging.basicConfig(level=logging.INFO)\n"
         "from mkdocs.commands.build import build\nfrom mkdocs.config import load_config\n"
         f"config = load_config({str(site.root / 'mkdocs.yml')!r})\n"
         "config.plugins.on_startup(command='build', dirty=False)\nbuild(config)\nconfig.plugins.on_shutdown()\n"
@@ -50,4 +50,5 @@ def test_a_build_with_everything_cached_never_imports_manim(site) -> None:
     )
     result = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True, cwd=site.root)
     assert result.stdout.split() == ["1", "False", "False"]
-    assert "rendered" not in result.stderr.replace("videos rendered", "")
+    assert "0 videos rendered, 1 reused from cache" in result.stderr
+    assert "rendered " not in result.stderr.replace("videos rendered", ""), "no progress lines"

@@ -102,7 +102,7 @@ def test_real_mkdocs_serve_renders_in_the_background_and_rerenders_only_edits(si
     finally:
         server.terminate()
         server.wait(timeout=30)
-    reports = re.findall(r"(\d+) blocks, (\d+) videos rendered, (\d+) reused", log.read_text())
+    reports = re.findall(r"(\d+) blocks?, (\d+) videos? rendered, (\d+) reused", log.read_text())
     rendered = [int(r[1]) for r in reports]
     assert rendered[0] == 2 and 1 in rendered[1:], reports
     assert sum(rendered) == 3, "the untouched block is never rendered again"
