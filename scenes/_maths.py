@@ -228,6 +228,12 @@ class TwoWeightLoss:
     def grad(self, p) -> np.ndarray:
         return np.array([float(self.d1(w1=p[0], w2=p[1])), float(self.d2(w1=p[0], w2=p[1]))])
 
+    def descend(self, start: list[float], learning_rate: float, steps: int, limit: float) -> np.ndarray:
+        """Plain gradient descent from ``start``, refused with a clear message if it diverges."""
+        path = gd_path(self.grad, start, learning_rate, steps)
+        return self.bounded(path, start, limit,
+                            f"learning_rate: η = {learning_rate:g} makes this descent diverge; try a smaller value")
+
     @staticmethod
     def bounded(path: np.ndarray, start: list[float], limit: float, message: str) -> np.ndarray:
         """``path`` unless it diverges (non-finite, or beyond ``limit`` times the start's scale)."""

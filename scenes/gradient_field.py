@@ -9,7 +9,7 @@ from manim import (DOWN, LEFT, RIGHT, UL, UP, Arrow, Create, Dot, FadeIn, FadeOu
                    GrowFromCenter, Line, MathTex, Scene, VGroup, Write)
 
 from _base import LessonMixin, contour_mobjects, fmt, square_view
-from _maths import TwoWeightLoss, gd_path
+from _maths import TwoWeightLoss
 from _params import Range, check_params
 
 __all__ = ["GradientField"]
@@ -33,8 +33,7 @@ class GradientField(TwoWeightLoss, LessonMixin, Scene):
         self.loss, self.start = loss, [float(v) for v in start]
         self.learning_rate, self.steps = float(learning_rate), steps
         self.init_loss(loss, self.start)
-        self.path = self.bounded(gd_path(self.grad, self.start, self.learning_rate, steps), self.start, 1e3,
-                                 f"learning_rate: η = {learning_rate:g} makes this descent diverge; try a smaller value")
+        self.path = self.descend(self.start, self.learning_rate, steps, limit=1e3)
         super().__init__(**kwargs)
 
     def describe(self) -> str:

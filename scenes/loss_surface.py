@@ -9,7 +9,7 @@ from manim import (DEGREES, DOWN, IN, LEFT, UL, UR, Arrow, Create, Dot3D, FadeIn
                    Line, Surface, ThreeDAxes, ThreeDScene)
 
 from _base import LessonMixin, fmt
-from _maths import TwoWeightLoss, gd_path
+from _maths import TwoWeightLoss
 from _params import Range, check_params
 
 __all__ = ["LossSurface"]
@@ -32,8 +32,7 @@ class LossSurface(TwoWeightLoss, LessonMixin, ThreeDScene):
         check_params(type(self), locals())
         self.loss, self.start, self.learning_rate, self.steps = loss, [float(v) for v in start], float(learning_rate), steps
         self.init_loss(loss, self.start)
-        self.path = self.bounded(gd_path(self.grad, self.start, self.learning_rate, steps), self.start, 50,
-                                 f"learning_rate: η = {learning_rate:g} makes this descent diverge; try a smaller value")
+        self.path = self.descend(self.start, self.learning_rate, steps, limit=50)
         super().__init__(**kwargs)
 
     def describe(self) -> str:
