@@ -16,14 +16,15 @@ from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 from rich.table import Table
 
-from mkdocs_gradviz.plugin import LATEX_PACKAGES
-from mkdocs_gradviz.progress import RenderProgress
+from mkdocs_gradviz.core.engine import LATEX_PACKAGES, Engine
+from mkdocs_gradviz.core.progress import RenderProgress
+from mkdocs_gradviz.core.settings import Settings
 
 if TYPE_CHECKING:
     from mkdocs.config.defaults import MkDocsConfig
 
+    from mkdocs_gradviz.core.job import RenderRequest
     from mkdocs_gradviz.plugin import GradvizPlugin
-    from mkdocs_gradviz.spec import RenderRequest
 
 console = Console(highlight=False)
 
@@ -56,8 +57,26 @@ class BarProgress(RenderProgress):
         self.bar.update(self.task, total=self.total, completed=self.done, description=f"{request.scene} ({request.theme})")
 
 
-def _render(args: argparse.Namespace) -> int:
+def build_site(config: MkDocsConfig, *, command: str = "build", plan_only: bool = False,
+               progress: RenderProgress | None = None) -> GradvizPlugin:
+    """Build like ``mkdocs build`` (or as ``mkdocs serve`` would with ``command="serve"``); return the plugin.
+
+    MkDocs reuses plugin instances within a process, so what this sets on the plugin is reset after.
+    """
     from mkdocs.commands.build import build
+
+    plugin = _plugin(config)
+    plugin.plan_only, plugin.progress = plan_only, progress
+    config.plugins.on_startup(command=command, dirty=False)
+    try:
+        build(config)
+    finally:
+        config.plugins.on_shutdown()
+        plugin.plan_only, plugin.progress = False, None
+    return plugin
+
+
+def _render(args: argparse.Namespace) -> int:
     from mkdocs.exceptions import Abort, PluginError
 
     config = _load(args.config)
@@ -65,19 +84,16 @@ def _render(args: argparse.Namespace) -> int:
     columns = (TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn())
     with tempfile.TemporaryDirectory() as site_dir, Progress(*columns, console=console, transient=True) as bar:
         config.site_dir = site_dir
-        plugin.progress = BarProgress(bar, plugin.config.concurrency)
-        config.plugins.on_startup(command="build", dirty=False)
         try:
-            build(config)
+            build_site(config, progress=BarProgress(bar, plugin.config.concurrency))
         except (Abort, PluginError) as error:
-            console.print(f"[red]{escape(str(error))}[/red]")
-            _summary(plugin)
-            return 1
-        finally:
-            config.plugins.on_shutdown()
-            plugin.progress = None  # MkDocs reuses plugin instances within a process
+            failure = str(error)
+        else:
+            failure = ""
     _summary(plugin)
-    return 0
+    if failure:
+        console.print(f"[red]{escape(failure)}[/red]")
+    return 1 if failure else 0
 
 
 def _summary(plugin: GradvizPlugin) -> None:
@@ -86,31 +102,43 @@ def _summary(plugin: GradvizPlugin) -> None:
     table = Table("page:line", "scene", "videos", "outcome")
     for block in plugin.run.blocks:
         outcome = f"[red]{escape(block.error.message.splitlines()[0])}[/red]" if block.error else "ok"
-        table.add_row(f"{block.page}:{block.line}", block.spec.scene if block.spec else "?", str(len(block.entries)), outcome)
+        table.add_row(f"{block.page}:{block.line}", escape(block.scene or "?"), str(len(block.entries)), outcome)
     console.print(table)
     console.print(plugin.run.report.line())
 
 
 def _scenes(args: argparse.Namespace) -> int:
-    from mkdocs_gradviz.library import SceneLibrary
+    from mkdocs_gradviz.core.errors import GradvizError
 
-    config = _load(args.config)
-    library = SceneLibrary(Path(config.config_file_path).parent / _plugin(config).config.scenes_dir)
-    for info in sorted(library.scenes.values(), key=lambda s: s.name):
-        table = Table("parameter", "type and range", "default", "meaning", title=escape(f"{info.name}: {info.summary}"),
-                      title_justify="left")
-        for param in info.params:
-            table.add_row(param.name, escape(param.describe_type()), escape(repr(param.default)), escape(param.doc))
-        console.print(table)
-    return 0
+    try:
+        library = _engine(args.config).library() if Path(args.config).is_file() or args.config != "mkdocs.yml" \
+            else Engine(Settings(), Path.cwd()).library()
+    except GradvizError as error:
+        console.print(f"[red]{escape(str(error))}[/red]")
+        return 1
+    folders = [("library", f"installed library ({library.builtin})")]
+    if library.site_dir is not None:
+        folders.append(("site", f"site scenes ({library.site_dir})"))
+    for origin, title in folders:
+        scenes = library.in_folder(origin)
+        console.print(f"[bold]{escape(title)}[/bold]: {len(scenes)} scene{'' if len(scenes) == 1 else 's'}")
+        if not scenes:
+            console.print("  no scene found: a scene is a class listed in a module's __all__ (see 'Write a scene')")
+        for info in scenes:
+            table = Table("parameter", "type and range", "default", "meaning", title_justify="left",
+                          title=escape(f"{info.name} ({info.origin}: {info.path.name}): {info.summary}"))
+            for param in info.params:
+                table.add_row(param.name, escape(param.describe_type()), escape(repr(param.default)), escape(param.doc))
+            console.print(table)
+    for warning in library.warnings:
+        console.print(f"[yellow]{escape(warning)}[/yellow]")
+    for problem in library.problems:
+        console.print(f"[red]cannot be read, not available: {escape(str(problem))}[/red]")
+    return 1 if library.problems else 0
 
 
 def _cache(args: argparse.Namespace) -> int:
-    from mkdocs_gradviz.cache import RenderCache
-
-    config = _load(args.config)
-    plugin = _plugin(config)
-    cache = RenderCache(Path(config.config_file_path).parent / plugin.config.cache_dir)
+    cache = _engine(args.config).cache
     if args.action == "clear":
         cache.clear()
         console.print(f"cleared {cache.root}")
@@ -124,21 +152,12 @@ def _cache(args: argparse.Namespace) -> int:
 
 def _keys_in_use(config_file: str) -> set[str]:
     """Keys of every render the site's pages ask for, at build and at serve quality, without rendering."""
-    from mkdocs.commands.build import build
-
     keys: set[str] = set()
     for command in ("build", "serve"):
         config = _load(config_file)
-        plugin = _plugin(config)
         with tempfile.TemporaryDirectory() as site_dir:
             config.site_dir = site_dir
-            plugin.plan_only = True
-            config.plugins.on_startup(command=command, dirty=False)
-            try:
-                build(config)
-            finally:
-                config.plugins.on_shutdown()
-                plugin.plan_only = False  # MkDocs reuses plugin instances within a process
+            plugin = build_site(config, command=command, plan_only=True)
         keys |= {request.key for block in plugin.run.blocks for request in block.requests}
     return keys
 
@@ -173,6 +192,19 @@ def _load(config_file: str) -> MkDocsConfig:
         console.print(f"[red]no MkDocs configuration at {config_file}[/red]")
         raise SystemExit(2)
     return load_config(config_file)
+
+
+def _engine(config_file: str) -> Engine:
+    """The site's engine, its paths resolved exactly as the plugin resolves them."""
+    from mkdocs_gradviz.core.errors import GradvizError
+
+    config = _load(config_file)
+    try:
+        settings = Settings.from_mapping(dict(_plugin(config).config), where=config_file)
+        return Engine(settings, Path(config.config_file_path).resolve().parent)
+    except GradvizError as error:
+        console.print(f"[red]gradviz: {escape(str(error))}[/red]")
+        raise SystemExit(2) from None
 
 
 def _plugin(config: MkDocsConfig) -> GradvizPlugin:

@@ -1,68 +1,60 @@
-"""The plugin's configuration schema: one option a line, each documented."""
+"""The MkDocs plugin's configuration schema: one option a line, each documented.
+
+Defaults come from the engine's ``Settings``, which the Zensical front end shares.
+"""
 
 from __future__ import annotations
-
-import os
 
 from mkdocs.config import base
 from mkdocs.config import config_options as c
 
-#: Manim's quality presets by name: (pixel width, pixel height, frame rate).
-QUALITIES: dict[str, tuple[int, int, int]] = {
-    "tiny": (256, 144, 10),
-    "low": (854, 480, 15),
-    "medium": (1280, 720, 30),
-    "high": (1920, 1080, 60),
-    "4k": (3840, 2160, 60),
-}
-
-THEMES = ("auto", "dark", "light")
+from mkdocs_gradviz.core.settings import DEFAULTS, QUALITIES, THEMES, Settings
 
 
 class GradvizConfig(base.Config):
     """Options of the ``gradviz`` plugin in ``mkdocs.yml``."""
 
-    enabled = c.Type(bool, default=True)
+    enabled = c.Type(bool, default=DEFAULTS.enabled)
     """Turn the plugin off without removing it (blocks are then left as code)."""
 
-    scenes_dir = c.Type(str, default="scenes")
-    """Directory of the scene library, relative to ``mkdocs.yml``."""
+    scenes_dir = c.Type(str, default=DEFAULTS.scenes_dir)
+    """The site's own scenes, added to the installed library; relative to ``mkdocs.yml`` or absolute."""
 
-    cache_dir = c.Type(str, default=".cache/gradviz")
-    """Where rendered videos are kept between builds, relative to ``mkdocs.yml``; outside ``docs_dir``."""
+    cache_dir = c.Type(str, default=DEFAULTS.cache_dir)
+    """Where rendered videos are kept between builds; a folder inside the project, outside ``docs_dir``."""
 
-    output_dir = c.Type(str, default="assets/gradviz")
-    """Folder of the built site that receives the videos and posters."""
+    output_dir = c.Type(str, default=DEFAULTS.output_dir)
+    """Folder of the built site that receives the videos, posters and the player."""
 
-    quality = c.Choice(tuple(QUALITIES), default="medium")
-    """Render quality of ``mkdocs build`` unless a block says otherwise."""
+    quality = c.Choice(tuple(QUALITIES), default=DEFAULTS.quality)
+    """Render quality of ``mkdocs build`` unless a block says otherwise (``GRADVIZ_QUALITY`` overrides it)."""
 
-    serve_quality = c.Choice(tuple(QUALITIES), default="low")
-    """Draft quality used by ``mkdocs serve``, so that edits show up quickly."""
+    serve_quality = c.Choice(tuple(QUALITIES), default=DEFAULTS.serve_quality)
+    """Draft quality of ``mkdocs serve``, so edits show quickly (``GRADVIZ_SERVE_QUALITY`` overrides it)."""
 
-    theme = c.Choice(THEMES, default="auto")
+    theme = c.Choice(THEMES, default=DEFAULTS.theme)
     """``auto`` renders a dark and a light variant and shows the one matching the reader's palette."""
 
-    dark_schemes = c.ListOfItems(c.Type(str), default=["slate"])
+    dark_schemes = c.ListOfItems(c.Type(str), default=list(DEFAULTS.dark_schemes))
     """Material ``data-md-color-scheme`` values that count as dark."""
 
-    concurrency = c.Type(int, default=os.cpu_count() or 1)
-    """How many renders run at the same time, each in its own process."""
+    concurrency = c.Type(int, default=Settings().concurrency)
+    """How many renders run at the same time, each in its own process (default: the CPU count)."""
 
-    timeout = c.Type(int, default=600)
+    timeout = c.Type(int, default=DEFAULTS.timeout)
     """Seconds one render may take before it is stopped and reported as failed."""
 
-    memory_limit = c.Type(int, default=4096)
+    memory_limit = c.Type(int, default=DEFAULTS.memory_limit)
     """Address-space limit of one render process, in MiB (0: no limit)."""
 
-    allow_code = c.Type(bool, default=True)
+    allow_code = c.Type(bool, default=DEFAULTS.allow_code)
     """Allow blocks holding Manim code; set ``false`` where pages come from untrusted authors."""
 
-    autoplay = c.Type(bool, default=True)
-    """Default of the block option of the same name: play muted while the video is on screen."""
+    autoplay = c.Type(bool, default=DEFAULTS.autoplay)
+    """Default of the block option: play muted while the video is on screen (never with reduced motion)."""
 
-    loop = c.Type(bool, default=True)
-    """Default of the block option of the same name."""
+    loop = c.Type(bool, default=DEFAULTS.loop)
+    """Default of the block option: loop the video."""
 
-    controls = c.Type(bool, default=True)
-    """Default of the block option of the same name: show the browser's video controls."""
+    controls = c.Type(bool, default=DEFAULTS.controls)
+    """Default of the block option: show the browser's video controls."""

@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 from manim import DOWN, LEFT, RIGHT, UP, Axes, MarkupText, MathTex, Text, VGroup, VMobject
 
-from _palette import Palette, palette
+from ._palette import Palette, palette
 
 __all__ = ["LessonMixin", "fmt", "MONO"]
 
@@ -112,7 +112,7 @@ def _tick(v: float) -> str:
 
 def contour_mobjects(ax: Axes, f, x_range, y_range, count: int, color: str, n: int = 70) -> VGroup:
     """Real contour lines of ``f(w1=..., w2=...)`` by marching squares, one VMobject per level."""
-    from _maths import contour_levels, contour_segments
+    from ._maths import contour_levels, contour_segments
 
     xs = np.linspace(x_range[0], x_range[1], n)
     ys = np.linspace(y_range[0], y_range[1], n)
@@ -132,6 +132,6 @@ def contour_mobjects(ax: Axes, f, x_range, y_range, count: int, color: str, n: i
 
 def square_view(points: np.ndarray, pad: float = 0.2) -> tuple[tuple, tuple]:
     """Axis ranges (low, high, tick) for each coordinate of 2-D points, padded."""
-    from _maths import nice_range
+    from ._maths import nice_range
 
     return nice_range(points[:, 0], pad=pad), nice_range(points[:, 1], pad=pad)

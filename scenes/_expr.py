@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from _params import ParameterError
+from ._params import ParameterError
 
 __all__ = ["Expr", "parse", "FUNCTIONS", "MAX_LENGTH"]
 

@@ -10,8 +10,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from _expr import parse
-from _params import ParameterError
+from ._expr import parse
+from ._params import ParameterError
 
 __all__ = [
     "Step", "gd_1d", "gd_path", "momentum_path", "adam_path", "nice_range", "contour_levels",

@@ -12,6 +12,8 @@ import typing
 from dataclasses import dataclass
 from typing import Annotated, Any, Literal, get_args, get_origin
 
+from mkdocs_gradviz.core.errors import ParameterError
+
 __all__ = ["Range", "ParameterError", "check_params"]
 
 
@@ -21,10 +23,6 @@ class Range:
 
     low: float | None = None
     high: float | None = None
-
-
-class ParameterError(ValueError):
-    """An author-facing message about a scene parameter; the render worker shows it verbatim."""
 
 
 def check_params(cls: type, values: dict[str, Any]) -> None:

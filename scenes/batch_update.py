@@ -8,9 +8,9 @@ import numpy as np
 from manim import (DOWN, LEFT, RIGHT, UP, Arrow, Circle, Create, Dot, FadeIn, FadeOut, GrowFromCenter,
                    Line, MathTex, Scene, Square, Transform, ValueTracker, VGroup, Write, always_redraw)
 
-from _base import LessonMixin, fmt
-from _maths import batch_gradients
-from _params import ParameterError, Range, check_params
+from ._base import LessonMixin, fmt
+from ._maths import batch_gradients
+from ._params import ParameterError, Range, check_params
 
 __all__ = ["BatchUpdate"]
 

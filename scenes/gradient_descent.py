@@ -9,10 +9,10 @@ from manim import (DOWN, LEFT, RIGHT, UL, UR, Arrow, Create, Dot, FadeIn, FadeOu
                    GrowArrow, GrowFromCenter, MathTex, Scene, ValueTracker, VGroup, Write,
                    always_redraw)
 
-from _base import LessonMixin, fmt
-from _expr import parse
-from _maths import gd_1d, nice_range
-from _params import ParameterError, Range, check_params
+from ._base import LessonMixin, fmt
+from ._expr import parse
+from ._maths import gd_1d, nice_range
+from ._params import ParameterError, Range, check_params
 
 __all__ = ["GradientDescent"]
 

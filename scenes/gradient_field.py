@@ -8,9 +8,9 @@ import numpy as np
 from manim import (DOWN, LEFT, RIGHT, UL, UP, Arrow, Create, Dot, FadeIn, FadeOut, GrowArrow,
                    GrowFromCenter, Line, MathTex, Scene, VGroup, Write)
 
-from _base import LessonMixin, contour_mobjects, fmt, square_view
-from _maths import TwoWeightLoss
-from _params import Range, check_params
+from ._base import LessonMixin, contour_mobjects, fmt, square_view
+from ._maths import TwoWeightLoss
+from ._params import Range, check_params
 
 __all__ = ["GradientField"]
 

@@ -8,10 +8,10 @@ import numpy as np
 from manim import (DOWN, UP, Arrow, Create, Dot, FadeIn, FadeOut, GrowArrow, LaggedStart, Scene,
                    ValueTracker, VGroup, Write, always_redraw)
 
-from _base import LessonMixin, fmt
-from _expr import parse
-from _maths import gd_1d, nice_range
-from _params import ParameterError, Range, check_params
+from ._base import LessonMixin, fmt
+from ._expr import parse
+from ._maths import gd_1d, nice_range
+from ._params import ParameterError, Range, check_params
 
 __all__ = ["LearningRateComparison"]
 

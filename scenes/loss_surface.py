@@ -8,9 +8,9 @@ import numpy as np
 from manim import (DEGREES, DOWN, IN, LEFT, UL, UR, Arrow, Create, Dot3D, FadeIn, FadeOut, GrowArrow,
                    Line, Surface, ThreeDAxes, ThreeDScene)
 
-from _base import LessonMixin, fmt
-from _maths import TwoWeightLoss
-from _params import Range, check_params
+from ._base import LessonMixin, fmt
+from ._maths import TwoWeightLoss
+from ._params import Range, check_params
 
 __all__ = ["LossSurface"]
 

@@ -8,9 +8,9 @@ import numpy as np
 from manim import (AnimationGroup, DOWN, RIGHT, UP, FadeIn, Indicate, LaggedStart, MathTex, Scene, Transform,
                    VGroup, VMobject, Write)
 
-from _base import LessonMixin, fmt
-from _maths import matrix_gradient
-from _params import ParameterError, Range, check_params
+from ._base import LessonMixin, fmt
+from ._maths import matrix_gradient
+from ._params import ParameterError, Range, check_params
 
 __all__ = ["WeightMatrixUpdate"]
 

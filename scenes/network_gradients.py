@@ -8,9 +8,9 @@ import numpy as np
 from manim import (DOWN, RIGHT, UP, Circle, Create, FadeIn, LaggedStart, Line,
                    ManimColor, Scene, VGroup, interpolate_color)
 
-from _base import LessonMixin, fmt
-from _maths import mlp_backward
-from _params import ParameterError, Range, check_params
+from ._base import LessonMixin, fmt
+from ._maths import mlp_backward
+from ._params import ParameterError, Range, check_params
 
 __all__ = ["NetworkGradients"]
 

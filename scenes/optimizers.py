@@ -8,9 +8,9 @@ import numpy as np
 from manim import (DOWN, LEFT, RIGHT, UL, UP, Arrow, Create, Dot, FadeIn, FadeOut, GrowArrow, LaggedStart,
                    Line, Scene, VGroup)
 
-from _base import LessonMixin, contour_mobjects, fmt, square_view
-from _maths import TwoWeightLoss, adam_path, gd_path, momentum_path
-from _params import Range, check_params
+from ._base import LessonMixin, contour_mobjects, fmt, square_view
+from ._maths import TwoWeightLoss, adam_path, gd_path, momentum_path
+from ._params import Range, check_params
 
 __all__ = ["OptimizerComparison"]
 

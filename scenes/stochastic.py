@@ -8,9 +8,9 @@ import numpy as np
 from manim import (DOWN, LEFT, RIGHT, UL, UP, Arrow, Create, DashedVMobject, Dot, FadeIn, FadeOut, GrowArrow,
                    Line, Scene, VGroup, VMobject)
 
-from _base import LessonMixin, contour_mobjects, fmt, square_view
-from _maths import gd_path, make_regression, minibatch_path, mse_grad, mse_loss
-from _params import ParameterError, Range, check_params
+from ._base import LessonMixin, contour_mobjects, fmt, square_view
+from ._maths import gd_path, make_regression, minibatch_path, mse_grad, mse_loss
+from ._params import ParameterError, Range, check_params
 
 __all__ = ["StochasticDescent"]
 

@@ -7,9 +7,9 @@ from typing import Annotated
 from manim import (DOWN, LEFT, RIGHT, UP, Circle, Create, FadeIn, FadeOut, GrowFromCenter, Line, ManimColor,
                    MathTex, Scene, ValueTracker, Write, always_redraw, interpolate_color)
 
-from _base import LessonMixin, fmt
-from _maths import neuron_steps
-from _params import ParameterError, Range, check_params
+from ._base import LessonMixin, fmt
+from ._maths import neuron_steps
+from ._params import ParameterError, Range, check_params
 
 __all__ = ["WeightUpdate"]
 

@@ -68,9 +68,9 @@ def main() -> int:
 def library_scenes() -> list[tuple[str, str]]:
     """(module, class) of every library scene, as the plugin sees them."""
     sys.path.insert(0, str(REPO))
-    from mkdocs_gradviz.library import SceneLibrary
+    from mkdocs_gradviz.core.library import SceneLibrary
 
-    library = SceneLibrary(REPO / "scenes")
+    library = SceneLibrary()
     return sorted((info.module, info.name) for info in library.scenes.values())
 
 

@@ -8,8 +8,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
-from mkdocs.commands.build import build
 from mkdocs.config import load_config
+
+from mkdocs_gradviz.cli import build_site
 
 FIXTURE_SCENES = Path(__file__).parent / "fixtures" / "scenes"
 REPO = Path(__file__).parents[1]
@@ -60,13 +61,7 @@ class Site:
 
     def build(self, **overrides):
         """Build like ``mkdocs build``; return the plugin instance (its run report holds the counts)."""
-        config = load_config(str(self.root / "mkdocs.yml"), **overrides)
-        config.plugins.on_startup(command="build", dirty=False)
-        try:
-            build(config)
-        finally:
-            config.plugins.on_shutdown()
-        return config.plugins["gradviz"]
+        return build_site(load_config(str(self.root / "mkdocs.yml"), **overrides))
 
     def html(self, page: str = "index.html") -> str:
         return (self.site / page).read_text(encoding="utf-8")

@@ -7,19 +7,17 @@ from pathlib import Path
 import pytest
 from mkdocs.exceptions import Abort
 
-from conftest import REPO
-
 GOOD = "```gradviz\nclass Fine(Scene):\n    def construct(self):\n        self.play(Create(Circle()), run_time=0.3)\n```\n"
 
 BAD = {
     "yaml syntax": ("scene: GradientDescent\nstart: [1, 2\n", 7, "invalid YAML"),
     "body neither mapping nor python": ("just some words here\n", 6, "neither a YAML mapping nor valid Python"),
     "empty block": ("\n", 5, "empty gradviz block"),
-    "unknown scene": ("scene: GradientDescnt\n", 5, "did you mean 'GradientDescent'?"),
-    "unknown parameter": ("scene: GradientDescent\nlearningrate: 0.1\n", 5, "did you mean 'learning_rate'?"),
-    "mistyped parameter": ("scene: GradientDescent\nsteps: many\n", 5, "parameter 'steps' must be an int"),
-    "negative learning rate": ("scene: GradientDescent\nlearning_rate: -0.1\n", 5, "out of range"),
-    "ten thousand steps": ("scene: GradientDescent\nsteps: 10000\n", 5, "out of range"),
+    "unknown scene": ("scene: GradientDescnt\n", 6, "did you mean 'GradientDescent'?"),
+    "unknown parameter": ("scene: GradientDescent\nlearningrate: 0.1\n", 7, "did you mean 'learning_rate'?"),
+    "mistyped parameter": ("scene: GradientDescent\nsteps: many\n", 7, "parameter 'steps' must be an int"),
+    "negative learning rate": ("scene: GradientDescent\nlearning_rate: -0.1\n", 7, "out of range"),
+    "ten thousand steps": ("scene: GradientDescent\nsteps: 10000\n", 7, "out of range"),
     "hostile loss": ("scene: GradientDescent\nloss: \"__import__('os').system('true')\"\n", 5, "loss"),
     "attribute access in loss": ("scene: GradientDescent\nloss: w.__class__\n", 5, "loss"),
     "huge power in loss": ("scene: GradientDescent\nloss: w**10**10\n", 5, "loss"),
@@ -30,10 +28,9 @@ BAD = {
 
 @pytest.fixture
 def library_site(site, tmp_path: Path):
-    """A site using the real scene library."""
+    """A site using the installed scene library and no scenes of its own."""
     (tmp_path / "scenes").unlink()
-    (tmp_path / "scenes").symlink_to(REPO / "scenes", target_is_directory=True)
-    site.configure(plugin="theme: dark\n")
+    site.configure(plugin="theme: dark\nscenes_dir: ''\n")
     return site
 
 

@@ -136,7 +136,7 @@ def test_a_bad_block_fails_the_build_naming_page_and_line(site, caplog) -> None:
     with pytest.raises(Abort):
         site.build()
     message = caplog.text
-    assert "docs/index.md:3: unknown parameter 'radios' for scene Pulse; did you mean 'radius'?" in message
+    assert "docs/index.md:5: unknown parameter 'radios' for scene Pulse; did you mean 'radius'?" in message
     assert "docs/ok.md" not in message
 
 

@@ -9,9 +9,9 @@ from pathlib import Path
 
 import pytest
 
-from mkdocs_gradviz.library import SceneLibrary
-from mkdocs_gradviz.plugin import _environment
-from mkdocs_gradviz.spec import parse_block, requests_for
+from mkdocs_gradviz.core.library import SceneLibrary
+from mkdocs_gradviz.core.render import environment as _environment
+from mkdocs_gradviz.core.spec import parse_block, requests_for
 
 from conftest import FIXTURE_SCENES
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from mkdocs_gradviz.cache import RenderCache
+from mkdocs_gradviz.core.cache import RenderCache
 from mkdocs_gradviz.cli import main
 
 

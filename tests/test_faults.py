@@ -10,7 +10,9 @@ from pathlib import Path
 import pytest
 from mkdocs.exceptions import Abort
 
-from mkdocs_gradviz.cache import Corrupt, RenderCache
+from mkdocs_gradviz.core.cache import RenderCache
+from mkdocs_gradviz.core.errors import CacheCorrupt
+from mkdocs_gradviz.core.job import RenderResult
 
 
 def entries(site) -> list[Path]:
@@ -64,7 +66,7 @@ def test_a_damaged_cache_entry_is_detected_and_rendered_again(site, caplog, dama
 
 
 def test_lookup_refuses_a_damaged_entry() -> None:
-    """The manifest check raises Corrupt and removes the entry."""
+    """The manifest check raises CacheCorrupt and removes the entry."""
     import tempfile
 
     with tempfile.TemporaryDirectory() as folder:
@@ -73,10 +75,11 @@ def test_lookup_refuses_a_damaged_entry() -> None:
         staged = cache.staging("k")
         (staged / "video.mp4").write_bytes(b"video")
         (staged / "poster.png").write_bytes(b"poster")
-        cache.publish("k", staged, {"description": "d"})
-        assert cache.lookup("k").meta == {"description": "d"}
+        result = RenderResult(256, 144, 1.0, "h264", "yuv420p", description="d")
+        cache.publish("k", staged, result)
+        assert cache.lookup("k").result == result
         (cache.entries / "k" / "poster.png").write_bytes(b"other")
-        with pytest.raises(Corrupt):
+        with pytest.raises(CacheCorrupt):
             cache.lookup("k")
         assert cache.lookup("k") is None
 
@@ -109,9 +112,9 @@ def test_an_unusable_cache_dir_is_a_clear_error(site, caplog) -> None:
 
 
 @pytest.mark.parametrize("option, value", [("output_dir", "../outside"), ("output_dir", "/abs"),
-                                           ("cache_dir", "../../elsewhere"), ("scenes_dir", "../../etc")])
-def test_path_options_cannot_escape_the_project(site, caplog, option: str, value: str) -> None:
-    """Path traversal in any file option is rejected before anything is read or written."""
+                                           ("cache_dir", "../../elsewhere"), ("cache_dir", "/tmp")])
+def test_written_folders_cannot_escape_the_project(site, caplog, option: str, value: str) -> None:
+    """The folders gradviz writes and deletes in must stay inside the project or the site."""
     site.configure(plugin=f"{option}: {value}\n")
     site.page("index.md", "text\n")
     with pytest.raises(Abort):

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from mkdocs_gradviz.fence import claim, locate_blocks
+from mkdocs_gradviz.core.fence import claim, locate_blocks
 
 BODY = "scene: Pulse\nradius: 1.5"
 

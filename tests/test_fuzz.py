@@ -8,14 +8,14 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from mkdocs_gradviz.errors import SpecError
-from mkdocs_gradviz.fence import claim, locate_blocks
-from mkdocs_gradviz.library import SceneLibrary
-from mkdocs_gradviz.spec import OPTIONS, parse_block
+from mkdocs_gradviz.core.errors import SpecError
+from mkdocs_gradviz.core.fence import claim, locate_blocks
+from mkdocs_gradviz.core.library import SceneLibrary
+from mkdocs_gradviz.core.spec import OPTIONS, parse_block
 
 from conftest import FIXTURE_SCENES, REPO
 
-LIBRARIES = [SceneLibrary(FIXTURE_SCENES), SceneLibrary(REPO / "scenes")]
+LIBRARIES = [SceneLibrary(FIXTURE_SCENES), SceneLibrary()]
 FUZZ = settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
 yaml_scalars = st.one_of(

@@ -8,11 +8,11 @@ from pathlib import Path
 
 import pytest
 
-from mkdocs_gradviz.library import SceneLibrary
+from mkdocs_gradviz.core.library import SceneLibrary
 
 from conftest import REPO
 
-SCENES = sorted(SceneLibrary(REPO / "scenes").scenes)
+SCENES = sorted(SceneLibrary().scenes)
 
 
 @pytest.fixture(scope="module")
@@ -41,11 +41,11 @@ def test_scene_renders_with_its_defaults_through_the_plugin(built, name: str) ->
     (block,) = [b for b in plugin.run.blocks if b.spec.scene == name]
     assert block.error is None
     entry = block.entries["dark"]
-    assert entry.video.stat().st_size > 1000 and entry.meta["duration"] > 3
-    description = entry.meta["description"]
+    assert entry.video.stat().st_size > 1000 and entry.result.duration > 3
+    description = entry.result.description
     assert re.search(r"\d", description), "the description quotes the scene's numbers"
     page = site.html()
     assert f'aria-label="{html.escape(description)}"' in page
-    headers, rows = entry.meta["table"]
+    headers, rows = entry.result.table
     assert headers and rows and all(len(row) == len(headers) for row in rows)
     assert Path(site.site / "assets" / "gradviz" / f"{entry.key}.mp4").is_file()

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from mkdocs_gradviz.errors import SpecError
-from mkdocs_gradviz.library import SceneLibrary
-from mkdocs_gradviz.spec import parse_block
+from mkdocs_gradviz.core.errors import SpecError
+from mkdocs_gradviz.core.library import SceneLibrary
+from mkdocs_gradviz.core.spec import parse_block
 
 from conftest import FIXTURE_SCENES
 
@@ -39,7 +39,7 @@ def test_scene_block_fills_defaults_and_splits_html_options() -> None:
 def test_header_options_apply_to_code_blocks() -> None:
     """Options in the fence header configure code blocks."""
     spec = parse("class A(Scene):\n    def construct(self):\n        pass\n", {"caption": "Hi", "autoplay": "false"})
-    assert spec.kind == "code" and spec.scene == "A" and spec.caption == "Hi" and spec.autoplay is False
+    assert spec.kind == "code" and spec.scene == "A" and spec.caption == "Hi" and spec.player == {"autoplay": False}
 
 
 BAD = {

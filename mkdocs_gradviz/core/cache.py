@@ -1,4 +1,4 @@
-"""Content-addressed store of rendered videos.
+"""Content-addressed store of rendered videos, and the one function that computes their keys.
 
 Each entry is a directory ``entries/<key>/`` holding the video, its poster, and ``manifest.json``
 (size and SHA-256 of each file plus what the render said of itself). Entries are built in
@@ -18,12 +18,34 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from mkdocs_gradviz.errors import CacheError
+from mkdocs_gradviz.core.errors import CacheCorrupt, CacheError
+from mkdocs_gradviz.core.job import RenderResult
 
 VIDEO = "video.mp4"
 POSTER = "poster.png"
 MANIFEST = "manifest.json"
 _STALE_STAGING = 24 * 3600  # seconds; longer than any render's timeout
+KEY_LENGTH = 32
+
+
+def cache_key(*, kind: str, scene: str, module: str, params: dict[str, Any], code: str, sources: str,
+              size: tuple[int, int, int], theme: str, environment: dict[str, str]) -> str:
+    """The key of a render: a hash of everything that changes its pixels, and nothing else.
+
+    Args:
+        kind: ``scene`` or ``code``.
+        scene: The scene's class name.
+        module: Import name of the scene's module (``""`` for code blocks).
+        params: Every parameter of the scene, defaults included (so omitting one equals giving its default).
+        code: The normalised code of a code block.
+        sources: Digest of the source files the scene or code imports from the libraries.
+        size: Pixel width, height and frame rate.
+        theme: The variant rendered: ``dark`` or ``light``.
+        environment: Manim's version and the digest of gradviz's render code.
+    """
+    payload = {"kind": kind, "scene": scene, "module": module, "params": params, "code": code,
+               "sources": sources, "size": list(size), "theme": theme, **environment}
+    return hashlib.sha256(json.dumps(payload, sort_keys=True).encode()).hexdigest()[:KEY_LENGTH]
 
 
 @dataclass(frozen=True)
@@ -32,7 +54,7 @@ class Entry:
 
     key: str
     path: Path
-    meta: dict[str, Any]
+    result: RenderResult
 
     @property
     def video(self) -> Path:
@@ -42,9 +64,9 @@ class Entry:
     def poster(self) -> Path:
         return self.path / POSTER
 
-
-class Corrupt(Exception):
-    """An entry whose files do not match its manifest."""
+    def files(self) -> dict[str, Path]:
+        """The entry's files that a site publishes, by file suffix."""
+        return {"mp4": self.video, "png": self.poster}
 
 
 class RenderCache:
@@ -56,11 +78,13 @@ class RenderCache:
         self.staging_root = root / "staging"
         #: Manim's LaTeX cache, shared by every render so each formula compiles once.
         self.tex_dir = root / "tex"
+        #: Touched when a background render finishes, so that a watching server can rebuild.
+        self.ready_stamp = root / "ready" / "stamp"
 
     def prepare(self) -> None:
         """Create the directories, or raise ``CacheError`` naming what went wrong."""
         try:
-            for folder in (self.entries, self.staging_root, self.tex_dir):
+            for folder in (self.entries, self.staging_root, self.tex_dir, self.ready_stamp.parent):
                 folder.mkdir(parents=True, exist_ok=True)
             probe = tempfile.NamedTemporaryFile(dir=self.staging_root)
             probe.close()
@@ -69,24 +93,33 @@ class RenderCache:
         self._sweep_staging()
 
     def lookup(self, key: str) -> Entry | None:
-        """The entry for ``key`` if it exists; raises ``Corrupt`` (after removing it) if it is damaged."""
+        """The entry for ``key`` if it exists; raises ``CacheCorrupt`` (after removing it) if it is damaged."""
         path = self.entries / key
         try:
             manifest = json.loads((path / MANIFEST).read_text(encoding="utf-8"))
         except FileNotFoundError:
             if path.exists():  # a directory without manifest cannot come from publish()
                 self._discard(path)
-                raise Corrupt(f"cache entry {key} has no manifest") from None
+                raise CacheCorrupt(f"cache entry {path} has no manifest") from None
             return None
         except (OSError, ValueError) as error:
             self._discard(path)
-            raise Corrupt(f"cache entry {key} has an unreadable manifest ({error})") from None
-        for name, expected in manifest["files"].items():
-            actual = _fingerprint(path / name)
-            if actual != expected:
-                self._discard(path)
-                raise Corrupt(f"cache entry {key}: {name} does not match its manifest (truncated or modified)")
-        return Entry(key, path, manifest["meta"])
+            raise CacheCorrupt(f"cache entry {path} has an unreadable manifest ({error})") from None
+        try:
+            files = manifest["files"]
+            expected = {VIDEO, POSTER}
+            if not isinstance(files, dict) or set(files) != expected:
+                raise CacheCorrupt(f"cache entry {path}: the manifest does not list {' and '.join(sorted(expected))}")
+            for name, fingerprint in files.items():
+                if _fingerprint(path / name) != fingerprint:
+                    raise CacheCorrupt(f"cache entry {path}: {name} does not match its manifest (truncated or modified)")
+            result = RenderResult.from_json(manifest.get("result"), where=f"cache entry {path}")
+        except (CacheCorrupt, KeyError, TypeError) as error:
+            self._discard(path)
+            if isinstance(error, CacheCorrupt):
+                raise
+            raise CacheCorrupt(f"cache entry {path} has a manifest of the wrong shape") from None
+        return Entry(key, path, result)
 
     def staging(self, key: str) -> Path:
         """A fresh private directory for a render of ``key`` to write into."""
@@ -95,19 +128,24 @@ class RenderCache:
         except OSError as error:
             raise CacheError(f"cannot write to the cache directory {self.root}: {error.strerror or error}") from None
 
-    def publish(self, key: str, staged: Path, meta: dict[str, Any]) -> Entry:
+    def publish(self, key: str, staged: Path, result: RenderResult) -> Entry:
         """Seal ``staged`` with a manifest and move it into place in one rename."""
         files = {name: _fingerprint(staged / name) for name in (VIDEO, POSTER)}
         try:
-            _write_json(staged / MANIFEST, {"files": files, "meta": meta})
+            _write_synced(staged / MANIFEST, {"files": files, "result": result.to_json()})
             os.rename(staged, self.entries / key)
         except OSError as error:
             if (self.entries / key / MANIFEST).exists():  # another build published the same key first
                 shutil.rmtree(staged, ignore_errors=True)
-                return self.lookup(key) or Entry(key, self.entries / key, meta)
+                return self.lookup(key) or Entry(key, self.entries / key, result)
             shutil.rmtree(staged, ignore_errors=True)
             raise CacheError(f"cannot write to the cache directory {self.root}: {error.strerror or error}") from None
-        return Entry(key, self.entries / key, meta)
+        return Entry(key, self.entries / key, result)
+
+    def announce_ready(self) -> None:
+        """Touch the stamp a serving front end watches: a background render has finished."""
+        self.ready_stamp.parent.mkdir(parents=True, exist_ok=True)
+        self.ready_stamp.write_text(str(time.time()), encoding="utf-8")
 
     def keys(self) -> list[str]:
         """Keys of every published entry."""
@@ -156,7 +194,7 @@ def _fingerprint(path: Path) -> dict[str, Any]:
     return {"size": len(data), "sha256": hashlib.sha256(data).hexdigest()}
 
 
-def _write_json(path: Path, data: dict[str, Any]) -> None:
+def _write_synced(path: Path, data: dict[str, Any]) -> None:
     with open(path, "w", encoding="utf-8") as handle:
         json.dump(data, handle, indent=1, sort_keys=True)
         handle.flush()

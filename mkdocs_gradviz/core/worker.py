@@ -7,13 +7,15 @@ every cache key: editing it re-renders everything.
 
 from __future__ import annotations
 
-import json
 import os
 import re
 import sys
 import traceback
 from pathlib import Path
 from typing import Any
+
+from mkdocs_gradviz.core.errors import GradvizError, RenderError
+from mkdocs_gradviz.core.job import RenderJob, RenderResult, write_json
 
 CODE_FILENAME = "<gradviz block>"
 RESULT = "result.json"
@@ -36,20 +38,19 @@ def preload() -> None:
     tqdm.set_lock(threading.RLock())
 
 
-def run_in_child(job: dict[str, Any]) -> None:
+def run_in_child(job: RenderJob) -> None:
     """Body of a render process: render ``job`` and leave a result or an error file; never return."""
     os.setsid()  # its own process group, so a timeout also stops LaTeX and anything it started
     preload()  # already done by the fork server; repeated here in case its preload failed
-    out = Path(job["out"])
-    log = os.open(out / "log.txt", os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o644)
+    log = os.open(job.out / "log.txt", os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o644)
     os.dup2(log, 1)
     os.dup2(log, 2)
-    _limit_resources(job["memory_limit"])
+    _limit_resources(job.memory_limit)
     status = 0
     try:
-        _write(out / RESULT, run_job(job))
+        write_json(job.out / RESULT, run_job(job).to_json())
     except BaseException as error:  # noqa: BLE001 - everything, SystemExit included, becomes a report
-        _write(out / ERROR, _explain(error))
+        write_json(job.out / ERROR, _explain(error))
         status = 1
     sys.stdout.flush()
     sys.stderr.flush()
@@ -66,53 +67,49 @@ def _limit_resources(memory_limit_mib: int) -> None:
     resource.setrlimit(resource.RLIMIT_FSIZE, (2 * 1024**3, 2 * 1024**3))
 
 
-def run_job(job: dict[str, Any]) -> dict[str, Any]:
-    """Render ``job`` into ``job['out']``; return what the scene says of itself."""
-    out = Path(job["out"])
-    scratch = out / "scratch"
+def run_job(job: RenderJob) -> RenderResult:
+    """Render ``job`` into ``job.out``; return what the scene says of itself."""
+    request = job.request
+    scratch = job.out / "scratch"
     scratch.mkdir(parents=True, exist_ok=True)
     os.chdir(scratch)
-    os.environ["GRADVIZ_THEME"] = job["theme"]
-    sys.path.insert(0, job["scenes_dir"])
+    os.environ["GRADVIZ_THEME"] = request.theme
+    if job.site_scenes is not None:
+        sys.path.insert(0, str(job.site_scenes))
 
     from manim import tempconfig  # imported here: the parent process never pays for Manim
 
-    _share_tex_cache_safely(Path(job["tex_dir"]))
+    _share_tex_cache_safely(job.tex_dir)
     settings = {
-        "pixel_width": job["width"],
-        "pixel_height": job["height"],
-        "frame_rate": job["fps"],
+        "pixel_width": request.width,
+        "pixel_height": request.height,
+        "frame_rate": request.fps,
         "media_dir": str(scratch / "media"),
-        "tex_dir": job["tex_dir"],
+        "tex_dir": str(job.tex_dir),
         "disable_caching": True,
         "no_latex_cleanup": True,  # Manim's cleanup deletes other renders' files from the shared tex dir
         "progress_bar": "none",
         "verbosity": "ERROR",
-        "background_color": "#ffffff" if job["theme"] == "light" else "#000000",
+        "background_color": "#ffffff" if request.theme == "light" else "#000000",
     }
     with tempconfig(settings):
-        if job["theme"] == "light":
+        if request.theme == "light":
             _darken_defaults()  # scenes that keep Manim's default white must stay visible
-        scene_class = _load_scene_class(job)
-        scene = scene_class(**job["params"])
+        scene = _load_scene_class(request)(**request.params)
         describe = getattr(scene, "describe", None)
         step_table = getattr(scene, "step_table", None)
-        result = {
+        words = {
             "description": describe() if callable(describe) else "",
             "table": step_table() if callable(step_table) else None,
         }
         scene.render()
         movie = Path(scene.renderer.file_writer.movie_file_path or "")
         if not movie.is_file():
-            raise NoVideo("the scene played no animation, so there is no video: use self.play(...) or self.wait()")
+            raise RenderError("the scene played no animation, so there is no video: use self.play(...) or self.wait()")
         last_frame = scene.renderer.get_frame()
-    result.update(_publish_video(movie, out / "video.mp4"))
-    _save_poster(last_frame, out / "poster.png")
-    return result
-
-
-class NoVideo(Exception):
-    """The scene ran but produced no video."""
+    video = _publish_video(movie, job.out / "video.mp4")
+    _save_poster(last_frame, job.out / "poster.png")
+    return RenderResult(**video, **words)
 
 
 def _share_tex_cache_safely(tex_dir: Path) -> None:
@@ -154,15 +151,15 @@ def _formula_lock(tex_dir: Path, expression: str, environment: str | None, tex_t
     return tex_dir / f"{name.hexdigest()[:20]}.lock"
 
 
-def _load_scene_class(job: dict[str, Any]) -> type:
-    if job["kind"] == "scene":
+def _load_scene_class(request: Any) -> type:
+    if request.kind == "scene":
         import importlib
 
-        return getattr(importlib.import_module(job["module"]), job["scene"])
+        return getattr(importlib.import_module(request.module), request.scene)
     namespace: dict[str, Any] = {"__name__": "gradviz_block"}
     exec("from manim import *", namespace)  # the implied import of every code block
-    exec(compile(job["code"], CODE_FILENAME, "exec"), namespace)
-    return namespace[job["scene"]]
+    exec(compile(request.code, CODE_FILENAME, "exec"), namespace)
+    return namespace[request.scene]
 
 
 def _darken_defaults() -> None:
@@ -210,10 +207,9 @@ def _explain(error: BaseException) -> dict[str, Any]:
     for frame in traceback.extract_tb(error.__traceback__):
         if frame.filename == CODE_FILENAME:
             line = frame.lineno
-    kind = type(error).__name__
-    if kind in ("ParameterError", "NoVideo"):
-        return {"message": str(error)}
-    return {"message": f"{kind}: {error}", "line": line}
+    if isinstance(error, GradvizError):  # written for authors already
+        return {"message": str(error), "line": line}
+    return {"message": f"{type(error).__name__}: {error}", "line": line}
 
 
 def _latex_failure(error: BaseException) -> str:
@@ -233,8 +229,4 @@ def _latex_failure(error: BaseException) -> str:
     source = re.search(r"l\.\d+ (.*)", "\n".join(lines))
     detail = "\n".join(lines[:6]) or "\n".join(log[-8:])
     return f"LaTeX could not compile a formula{' near ' + repr(source.group(1)) if source else ''}:\n{detail}"
-
-
-def _write(path: Path, data: dict[str, Any]) -> None:
-    path.write_text(json.dumps(data), encoding="utf-8")
 

@@ -3,9 +3,6 @@
 from __future__ import annotations
 
 import ast
-import difflib
-import hashlib
-import json
 import re
 import textwrap
 from dataclasses import dataclass, field
@@ -13,16 +10,19 @@ from typing import TYPE_CHECKING, Any
 
 import yaml
 
-from mkdocs_gradviz.config import QUALITIES, THEMES
-from mkdocs_gradviz.errors import SpecError
+from mkdocs_gradviz.core.cache import cache_key
+from mkdocs_gradviz.core.errors import SpecError, did_you_mean
+from mkdocs_gradviz.core.job import RenderRequest
+from mkdocs_gradviz.core.settings import PLAYER_FLAGS, QUALITIES, THEMES
 
 if TYPE_CHECKING:
-    from mkdocs_gradviz.library import SceneLibrary
+    from mkdocs_gradviz.core.library import SceneLibrary
 
 _BOOL_WORDS = {"true": True, "yes": True, "on": True, "false": False, "no": False, "off": False}
 _WIDTH = re.compile(r"^\d+(\.\d+)?(px|%|em|rem|vw)?$")
 _YAML_START = re.compile(r"^[A-Za-z_][\w-]*\s*:(\s|$)")
 _SCENE_BASE = re.compile(r"Scene$")
+_SCENE_LINE = re.compile(r"^\s*scene\s*:\s*['\"]?([A-Za-z_]\w*)", re.MULTILINE)
 #: Larger blocks are refused: a block is a scene description, not a data file.
 MAX_BLOCK_CHARS = 64 * 1024
 
@@ -40,28 +40,10 @@ class BlockSpec:
     # HTML-only options: changing them never re-renders.
     caption: str = ""
     alt: str = ""
-    autoplay: bool | None = None
-    loop: bool | None = None
-    controls: bool | None = None
+    player: dict[str, bool] = field(default_factory=dict)  # the block's own autoplay/loop/controls
     width: str = ""
     align: str = "center"
     table: bool = False
-
-
-@dataclass(frozen=True)
-class RenderRequest:
-    """One video to produce: a spec at one quality in one theme. ``key`` names its cache entry."""
-
-    kind: str
-    scene: str
-    module: str
-    params: dict[str, Any]
-    code: str
-    width: int
-    height: int
-    fps: int
-    theme: str
-    key: str
 
 
 #: Block options with their parsers; everything else in a scene block is a scene parameter.
@@ -71,9 +53,7 @@ OPTIONS: dict[str, Any] = {
     "theme": lambda v: _choice(v, "theme", THEMES),
     "caption": lambda v: _text(v, "caption"),
     "alt": lambda v: _text(v, "alt"),
-    "autoplay": lambda v: _bool(v, "autoplay"),
-    "loop": lambda v: _bool(v, "loop"),
-    "controls": lambda v: _bool(v, "controls"),
+    **{flag: (lambda name: lambda v: _bool(v, name))(flag) for flag in PLAYER_FLAGS},
     "width": lambda v: _width(v),
     "align": lambda v: _choice(v, "align", ("center", "left", "right")),
     "table": lambda v: _bool(v, "table"),
@@ -114,43 +94,50 @@ def requests_for(
         module, sources = info.module, library.digest(info)
     requests = []
     for variant in ("dark", "light") if chosen == "auto" else (chosen,):
-        payload = {
-            "kind": spec.kind, "scene": spec.scene, "module": module, "params": spec.params,
-            "code": spec.code, "sources": sources, "size": [width, height, fps], "theme": variant,
-            **environment,
-        }
-        key = hashlib.sha256(json.dumps(payload, sort_keys=True).encode()).hexdigest()[:32]
+        key = cache_key(kind=spec.kind, scene=spec.scene, module=module, params=spec.params, code=spec.code,
+                        sources=sources, size=(width, height, fps), theme=variant, environment=environment)
         requests.append(RenderRequest(spec.kind, spec.scene, module, spec.params, spec.code,
                                       width, height, fps, variant, key))
     return requests
 
 
 def _scene_spec(body: str, options: dict[str, Any], library: SceneLibrary) -> BlockSpec:
+    data, lines = _yaml_mapping(body)
+    if "scene" not in data:
+        raise SpecError("a YAML block needs 'scene: <name of a library scene>'")
     try:
+        info = library.get(_text(data["scene"], "scene"))
+    except SpecError as error:
+        raise SpecError(error.message, line=lines["scene"]) from None
+    params = {p.name: p.default for p in info.params}
+    problems: list[SpecError] = []
+    for name, value in data.items():
+        try:
+            if name in OPTIONS:
+                options[name] = _option(name, value)
+            else:
+                params[name] = info.param(name).check(value)
+        except SpecError as error:
+            problems.append(SpecError(error.message, line=lines[name]))
+    if problems:
+        raise SpecError.combine(problems)
+    options["scene"] = info.name
+    return _spec(kind="scene", params=params, **options)
+
+
+def _yaml_mapping(body: str) -> tuple[dict[str, Any], dict[str, int]]:
+    """The block's YAML mapping, and the body line (1-based) of each key."""
+    try:
+        node = yaml.compose(body, Loader=yaml.SafeLoader)
         data = yaml.safe_load(body)
     except yaml.YAMLError as error:
         mark = getattr(error, "problem_mark", None)
         problem = getattr(error, "problem", None) or str(error).splitlines()[0]
         raise SpecError(f"invalid YAML: {problem}", line=mark.line + 1 if mark else None) from None
-    if not isinstance(data, dict):
+    if not isinstance(data, dict) or not isinstance(node, yaml.MappingNode):
         raise SpecError("the block must be a YAML mapping (scene: Name plus parameters) or Manim code")
-    if "scene" not in data:
-        raise SpecError("a YAML block needs 'scene: <name of a library scene>'")
-    info = library.get(_text(data["scene"], "scene"))
-    params = {p.name: p.default for p in info.params}
-    for name, value in data.items():
-        name = str(name)
-        if name in OPTIONS:
-            options[name] = _option(name, value)
-        elif any(p.name == name for p in info.params):
-            params[name] = info.param(name).check(value)
-        else:
-            close = difflib.get_close_matches(name, [p.name for p in info.params] + list(OPTIONS), n=1)
-            names = ", ".join(p.name for p in info.params)
-            hint = f"; did you mean '{close[0]}'?" if close else f"; parameters: {names}"
-            raise SpecError(f"unknown parameter '{name}' for scene {info.name}{hint}")
-    options["scene"] = info.name
-    return BlockSpec(kind="scene", params=params, **options)
+    lines = {str(key.value): key.start_mark.line + 1 for key, _ in node.value}
+    return {str(name): value for name, value in data.items()}, lines
 
 
 def _code_spec(body: str, options: dict[str, Any]) -> BlockSpec:
@@ -170,7 +157,13 @@ def _code_spec(body: str, options: dict[str, Any]) -> BlockSpec:
     if not wanted and len(scenes) > 1:
         raise SpecError(f"the code defines several scenes ({', '.join(scenes)}); say which with scene=\"Name\"")
     options["scene"] = wanted or scenes[0]
-    return BlockSpec(kind="code", code=body, **options)
+    return _spec(kind="code", code=body, **options)
+
+
+def _spec(**fields: Any) -> BlockSpec:
+    """A ``BlockSpec``, the player's switches gathered into ``player``."""
+    player = {flag: fields.pop(flag) for flag in PLAYER_FLAGS if flag in fields}
+    return BlockSpec(player=player, **fields)
 
 
 def _option(name: str, value: Any) -> Any:
@@ -180,8 +173,7 @@ def _option(name: str, value: Any) -> Any:
 
 
 def _hint(name: str, candidates: list[str]) -> str:
-    close = difflib.get_close_matches(name, candidates, n=1)
-    return f"; did you mean '{close[0]}'?" if close else f"; expected one of: {', '.join(candidates)}"
+    return did_you_mean(name, candidates, otherwise=f"; expected one of: {', '.join(candidates)}")
 
 
 def _text(value: Any, name: str) -> str:
@@ -200,9 +192,8 @@ def _bool(value: Any, name: str) -> bool:
 
 def _choice(value: Any, name: str, choices: tuple[str, ...]) -> str:
     if value not in choices:
-        close = difflib.get_close_matches(str(value), list(choices), n=1)
-        hint = f"; did you mean '{close[0]}'?" if close else ""
-        raise SpecError(f"option '{name}' must be one of {', '.join(choices)}, not {value!r}{hint}")
+        raise SpecError(f"option '{name}' must be one of {', '.join(choices)}, not {value!r}"
+                        f"{did_you_mean(str(value), list(choices))}")
     return value
 
 
@@ -211,3 +202,9 @@ def _width(value: Any) -> str:
     if isinstance(value, bool) or not _WIDTH.match(text):
         raise SpecError(f"option 'width' must be a CSS length like 480px or 60%, not {value!r}")
     return text + "px" if text[-1].isdigit() else text
+
+
+def scene_named_in(source: str) -> str:
+    """The scene a block's text names (``scene: X`` in YAML), read without validating anything else."""
+    match = _SCENE_LINE.search(source)
+    return match.group(1) if match else ""

@@ -18,33 +18,42 @@ import time
 import multiprocessing
 import multiprocessing.context
 import multiprocessing.forkserver
+import hashlib
 from concurrent.futures import Future, ThreadPoolExecutor
-from dataclasses import asdict
+from functools import cache
+from importlib.metadata import version
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from mkdocs_gradviz import worker
-from mkdocs_gradviz.errors import RenderError
-from mkdocs_gradviz.progress import RenderProgress
+from mkdocs_gradviz.core import worker
+from mkdocs_gradviz.core.errors import CacheCorrupt, RenderError
+from mkdocs_gradviz.core.job import RenderJob, RenderRequest, RenderResult
+from mkdocs_gradviz.core.progress import RenderProgress
 
 if TYPE_CHECKING:
-    from mkdocs_gradviz.cache import Entry, RenderCache
-    from mkdocs_gradviz.spec import RenderRequest
+    from mkdocs_gradviz.core.cache import Entry, RenderCache
 
 _ANSI = re.compile(r"\x1b\[[0-9;]*[A-Za-z]")
 _TAIL_LINES = 25
 _LOW_DISK = 1024 * 1024  # below this much free space a failed render is put down to a full disk
 
 
+@cache
+def environment() -> dict[str, str]:
+    """What besides a block itself changes pixels: Manim's version and gradviz's render code."""
+    render_code = hashlib.sha256(Path(worker.__file__).read_bytes()).hexdigest()
+    return {"manim": version("manim"), "render_code": render_code}
+
+
 class Renderer:
     """A pool of render processes; identical requests share one render."""
 
-    def __init__(self, cache: RenderCache, *, scenes_dir: Path, concurrency: int, timeout: int,
+    def __init__(self, cache: RenderCache, *, site_scenes: Path | None, concurrency: int, timeout: int,
                  memory_limit: int) -> None:
         self.concurrency = max(1, concurrency)
         self.progress = RenderProgress(self.concurrency)
         self.cache = cache
-        self.scenes_dir = scenes_dir
+        self.site_scenes = site_scenes
         self.timeout = timeout
         self.memory_limit = memory_limit
         self._pool = ThreadPoolExecutor(self.concurrency, thread_name_prefix="gradviz-render")
@@ -83,7 +92,7 @@ class Renderer:
             shutil.rmtree(staged / "scratch", ignore_errors=True)
             for leftover in ("log.txt", worker.RESULT):
                 (staged / leftover).unlink(missing_ok=True)
-            entry = self.cache.publish(request.key, staged, meta=result)
+            entry = self.cache.publish(request.key, staged, result)
         except BaseException:
             shutil.rmtree(staged, ignore_errors=True)
             self.progress.finished(request, time.monotonic() - began, failed=True)
@@ -91,14 +100,9 @@ class Renderer:
         self.progress.finished(request, time.monotonic() - began, failed=False)
         return entry
 
-    def _run_worker(self, request: RenderRequest, staged: Path) -> dict:
-        job = {
-            **asdict(request),
-            "out": str(staged),
-            "tex_dir": str(self.cache.tex_dir),
-            "scenes_dir": str(self.scenes_dir),
-            "memory_limit": self.memory_limit,
-        }
+    def _run_worker(self, request: RenderRequest, staged: Path) -> RenderResult:
+        job = RenderJob(request, out=staged, tex_dir=self.cache.tex_dir, site_scenes=self.site_scenes,
+                        memory_limit=self.memory_limit)
         process = _context().Process(target=worker.run_in_child, args=(job,), name=f"gradviz-{request.key[:8]}")
         process.start()
         try:
@@ -112,7 +116,10 @@ class Renderer:
             raise RenderError(f"the render took longer than {self.timeout} s and was stopped "
                               "(raise the timeout option if the scene is meant to be this long)")
         if process.exitcode == 0 and (result := _read_report(staged / worker.RESULT)) is not None:
-            return result
+            try:
+                return RenderResult.from_json(result, where=f"the render of {request.scene}")
+            except CacheCorrupt as error:
+                raise RenderError(str(error)) from None
         if (report := _read_report(staged / worker.ERROR)) is not None:
             raise RenderError(report["message"], line=report.get("line"))
         if shutil.disk_usage(staged).free < _LOW_DISK:
@@ -134,7 +141,7 @@ def _read_report(path: Path) -> dict | None:
 def _context() -> multiprocessing.context.ForkServerContext:
     """The fork server context, preloading Manim so that each render skips the import."""
     context = multiprocessing.get_context("forkserver")
-    context.set_forkserver_preload(["mkdocs_gradviz._preload"])
+    context.set_forkserver_preload(["mkdocs_gradviz.core._preload"])
     return context
 
 

@@ -10,7 +10,7 @@ import re
 from dataclasses import dataclass
 from typing import Any, Callable
 
-from mkdocs_gradviz.spec import normalise
+from mkdocs_gradviz.core.spec import normalise
 
 LANGUAGE = "gradviz"
 _FENCE = re.compile(r"^(?P<indent>[ \t]*(?:>[ \t]?)*)(?P<fence>`{3,}|~{3,})[ \t]*(?P<info>.*)$")

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     import logging
 
-    from mkdocs_gradviz.spec import RenderRequest
+    from mkdocs_gradviz.core.spec import RenderRequest
 
 
 class RenderProgress:

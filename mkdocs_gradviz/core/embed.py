@@ -1,13 +1,23 @@
-"""The HTML a block becomes: a figure with one video per theme variant, or an error box."""
+"""All the HTML gradviz writes: the slot a block leaves in a page, its figure, error and placeholder.
+
+Front ends never write HTML themselves; they hand page-relative URLs to these functions.
+"""
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from html import escape
-from typing import TYPE_CHECKING, Any
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Callable
 
 if TYPE_CHECKING:
-    from mkdocs_gradviz.spec import BlockSpec
+    from mkdocs_gradviz.core.job import RenderResult
+    from mkdocs_gradviz.core.spec import BlockSpec
+
+#: The player's stylesheet and script, by their name in the site's output folder.
+PLAYER_ASSETS = {name: Path(__file__).parents[1] / "assets" / name for name in ("gradviz.css", "gradviz.js")}
+_SLOT = re.compile(r'<div data-gradviz-slot="(\d+)"></div>')
 
 
 @dataclass(frozen=True)
@@ -17,19 +27,37 @@ class Variant:
     theme: str
     video_url: str
     poster_url: str
-    meta: dict[str, Any]
+    result: RenderResult
+
+
+def render_uri(output_dir: str, key: str, suffix: str) -> str:
+    """Where a render's file goes in the built site: ``<output_dir>/<key>.<suffix>``."""
+    return f"{output_dir}/{key}.{suffix}"
+
+
+def slot_html(index: int) -> str:
+    """What a block leaves in the page's HTML until its figure is known."""
+    return f'<div data-gradviz-slot="{index}"></div>'
+
+
+def fill_slots(html: str, block_html: Callable[[int], str], assets: str) -> str:
+    """``html`` with every slot replaced by ``block_html(index)``; ``assets`` placed before the first one."""
+    first = _SLOT.search(html)
+    if first is None:
+        return html
+    html = html[:first.start()] + assets + html[first.start():]
+    return _SLOT.sub(lambda match: block_html(int(match.group(1))), html)
 
 
 def figure_html(spec: BlockSpec, variants: list[Variant], *, defaults: dict[str, bool], dark_schemes: list[str]) -> str:
     """A ``<figure>`` playing ``variants``; the player script shows the one matching the palette."""
-    flags = {name: defaults[name] if getattr(spec, name) is None else getattr(spec, name)
-             for name in ("autoplay", "loop", "controls")}
-    description = spec.alt or variants[0].meta.get("description") or f"Animation: {spec.scene}"
+    flags = {**defaults, **spec.player}
+    description = spec.alt or variants[0].result.description or f"Animation: {spec.scene}"
     label = f"{spec.caption}. {description}" if spec.caption and not spec.alt else description
     videos = "".join(_video_html(v, label, flags) for v in variants)
     style = f' style="max-width: {escape(spec.width)}"' if spec.width else ""
     caption = f"<figcaption>{escape(spec.caption)}</figcaption>" if spec.caption else ""
-    table = _table_html(variants[0].meta.get("table")) if spec.table else ""
+    table = _table_html(variants[0].result.table) if spec.table else ""
     return (
         f'<figure class="gradviz gradviz--{spec.align}"{style} data-gradviz-autoplay="{_word(flags["autoplay"])}"'
         f' data-gradviz-dark="{escape(" ".join(dark_schemes))}">'
@@ -64,13 +92,13 @@ def assets_html(css_url: str, js_url: str) -> str:
 
 
 def _video_html(variant: Variant, label: str, flags: dict[str, bool]) -> str:
-    meta = variant.meta
+    result = variant.result
     attributes = [
         f'src="{escape(variant.video_url)}"',
         f'poster="{escape(variant.poster_url)}"',
-        f'width="{meta["width"]}" height="{meta["height"]}"',
+        f'width="{result.width}" height="{result.height}"',
         f'data-gradviz-theme="{variant.theme}"',
-        f'data-gradviz-duration="{meta.get("duration", 0)}"',
+        f'data-gradviz-duration="{result.duration}"',
         'muted playsinline preload="metadata"',
         f'aria-label="{escape(label)}"',
     ]

@@ -1,0 +1,209 @@
+"""One build's blocks, from discovery to HTML: submit renders early, collect them late.
+
+A front end's fence formatter hands each block to ``BuildRun.add`` while pages are converted;
+that parses the block, starts any missing renders and returns a slot for the page's HTML. After
+every page is converted the renders are collected, and each slot is filled when its page is
+written, with URLs the front end computes for that page.
+"""
+
+from __future__ import annotations
+
+import time
+from concurrent.futures import Future
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Callable
+
+from mkdocs_gradviz.core import embed
+from mkdocs_gradviz.core.errors import BlockError, CacheCorrupt, GradvizError, RenderError, SpecError
+from mkdocs_gradviz.core.spec import BlockSpec, parse_block, requests_for, scene_named_in
+
+if TYPE_CHECKING:
+    from mkdocs_gradviz.core.cache import Entry, RenderCache
+    from mkdocs_gradviz.core.job import RenderRequest
+    from mkdocs_gradviz.core.library import SceneLibrary
+    from mkdocs_gradviz.core.render import Renderer
+    from mkdocs_gradviz.core.settings import Settings
+
+
+@dataclass
+class Block:
+    """A block found in a page, and what became of it."""
+
+    page: str
+    line: int
+    scene: str = ""  # the scene the block names, known even when the block is invalid
+    spec: BlockSpec | None = None
+    requests: list[RenderRequest] = field(default_factory=list)
+    entries: dict[str, Entry] = field(default_factory=dict)  # theme -> published render
+    error: BlockError | None = None
+
+
+@dataclass
+class Report:
+    """Counts for the end-of-build log line; each counts what happened, once."""
+
+    found: int = 0
+    rendered: int = 0  # renders of this build that succeeded
+    cached: int = 0  # renders found in the cache
+    failed: int = 0  # blocks with an error
+    render_seconds: float = 0.0
+    running: int = 0
+    warnings: list[str] = field(default_factory=list)
+
+    def line(self) -> str:
+        running = f", {self.running} still rendering in the background" if self.running else ""
+        return (f"{_count(self.found, 'block')}, {_count(self.rendered, 'video')} rendered, {self.cached} reused from "
+                f"cache, {self.failed} failed, {self.render_seconds:.1f} s rendering{running}")
+
+
+class BuildRun:
+    """The blocks of one build."""
+
+    def __init__(self, *, settings: Settings, library: SceneLibrary, cache: RenderCache, renderer: Renderer,
+                 quality: str, environment: dict[str, str], plan_only: bool = False) -> None:
+        self.settings = settings
+        self.library = library
+        self.cache = cache
+        self.renderer = renderer
+        self.quality = quality
+        self.environment = environment
+        #: Only work out which renders the pages need (``gradviz cache prune``); render nothing.
+        self.plan_only = plan_only
+        self.blocks: list[Block] = []
+        self.report = Report(warnings=list(library.warnings) + [str(p) for p in library.problems])
+        self._pending: dict[str, Future[Entry]] = {}
+        self._fresh: set[str] = set()  # keys this build submitted for rendering
+        self._started = 0.0
+
+    def add(self, page: str, line: int, source: str, options: dict[str, str]) -> str:
+        """Register one block; return the slot that stands for it in the page's HTML."""
+        block = Block(page, line, scene=str(options.get("scene") or scene_named_in(source)))
+        slot = self._register(block)
+        try:
+            block.spec = parse_block(source, options, self.library, allow_code=self.settings.allow_code)
+            block.scene = block.spec.scene
+            block.requests = requests_for(block.spec, quality=self.quality, theme=self.settings.theme,
+                                          library=self.library, environment=self.environment)
+        except SpecError as error:
+            block.error = _located(page, line, error)
+            return slot
+        try:
+            for request in block.requests:
+                self._start(request)
+        except GradvizError as error:
+            block.error = BlockError(page, line, str(error))
+        return slot
+
+    def add_error(self, page: str, line: int, message: str) -> str:
+        """Register a block that failed before it could be parsed (e.g. an unterminated fence)."""
+        return self._register(Block(page, line, error=BlockError(page, line, message)))
+
+    def collect(self, *, wait: bool = True) -> list[BlockError]:
+        """Gather the renders this build started; return the blocks' errors in page order.
+
+        With ``wait`` false (``mkdocs serve``), unfinished renders are left running and their
+        blocks stay pending: the page shows a placeholder until the next build.
+        """
+        for block in self.blocks:
+            for request in block.requests:
+                if block.error is None and (wait or self._pending[request.key].done()):
+                    self._collect_one(block, request)
+        if self._started:
+            self.report.render_seconds = time.monotonic() - self._started
+        done = [key for key in self._fresh if self._pending[key].done()]
+        self.report.rendered = sum(not self._pending[key].cancelled() and self._pending[key].exception() is None
+                                   for key in done)
+        errors = [b.error for b in self.blocks if b.error is not None]
+        self.report.failed = len(errors)
+        self.report.running = len(self.unfinished())
+        return errors
+
+    def cancel(self) -> None:
+        """Stop this build's renders that have not started (a failed build ends its own work)."""
+        for future in self.unfinished():
+            future.cancel()
+
+    def is_pending(self, block: Block) -> bool:
+        """Whether some render of ``block`` is still running."""
+        return block.error is None and len(block.entries) < len(block.requests)
+
+    def unfinished(self) -> list[Future[Entry]]:
+        """Renders of this build still running."""
+        return [future for future in self._pending.values() if not future.done()]
+
+    def site_files(self) -> dict[str, str]:
+        """Every file the built site needs, by its path in the site: the player and each render's files."""
+        base = self.settings.output_dir.strip("/")
+        files = {f"{base}/{name}": str(path) for name, path in embed.PLAYER_ASSETS.items()}
+        for block in self.blocks:
+            for entry in block.entries.values():
+                files.update({embed.render_uri(base, entry.key, suffix): str(path)
+                              for suffix, path in entry.files().items()})
+        return files
+
+    def fill_slots(self, html: str, url: Callable[[str], str]) -> str:
+        """``html`` with each block's slot replaced by its figure; ``url`` makes a site path page-relative."""
+        base = self.settings.output_dir.strip("/")
+        return embed.fill_slots(html, lambda index: self._block_html(self.blocks[index], base, url),
+                                embed.assets_html(url(f"{base}/gradviz.css"), url(f"{base}/gradviz.js")))
+
+    def _block_html(self, block: Block, base: str, url: Callable[[str], str]) -> str:
+        if self.is_pending(block):
+            return embed.pending_html(block.scene, block.spec.caption, len(self.unfinished()))
+        if block.error is not None:
+            return embed.error_html(f"{block.error.page}:{block.error.line}", block.error.message)
+        variants = [embed.Variant(theme, url(embed.render_uri(base, entry.key, "mp4")),
+                                  url(embed.render_uri(base, entry.key, "png")), entry.result)
+                    for theme, entry in block.entries.items()]
+        return embed.figure_html(block.spec, variants, defaults=self.settings.player_defaults(),
+                                 dark_schemes=list(self.settings.dark_schemes))
+
+    def _register(self, block: Block) -> str:
+        self.blocks.append(block)
+        self.report.found += 1
+        return embed.slot_html(len(self.blocks) - 1)
+
+    def _start(self, request: RenderRequest) -> None:
+        if request.key in self._pending or self.plan_only:
+            return
+        try:
+            entry = self.cache.lookup(request.key)
+        except CacheCorrupt as damage:
+            self.report.warnings.append(f"{damage}; rendering it again")
+            entry = None
+        if entry is not None:
+            self.report.cached += 1
+            self._pending[request.key] = _done(entry)
+            return
+        if not self._started:
+            self._started = time.monotonic()
+        self._fresh.add(request.key)
+        self._pending[request.key] = self.renderer.submit(request)
+
+    def _collect_one(self, block: Block, request: RenderRequest) -> None:
+        try:
+            block.entries[request.theme] = self._pending[request.key].result()
+        except RenderError as error:
+            line = block.line + error.line if error.line else block.line
+            block.error = BlockError(block.page, line, error.message)
+        except GradvizError as error:
+            block.error = BlockError(block.page, block.line, str(error))
+
+
+def _located(page: str, line: int, error: SpecError) -> BlockError:
+    """``error`` placed in the page: the block's fence line plus the line inside the block."""
+    first = line + (error.line or 0)
+    if len(error.problems) == 1:
+        return BlockError(page, first, error.message)
+    listed = "\n".join(f"{page}:{line + (p.line or 0)}: {p.message}" for p in error.problems)
+    return BlockError(page, first, f"{len(error.problems)} problems in this block:\n{listed}")
+
+
+def _done(entry: Entry) -> Future[Entry]:
+    future: Future[Entry] = Future()
+    future.set_result(entry)
+    return future
+
+
+def _count(number: int, noun: str) -> str:
+    return f"{number} {noun}{'' if number == 1 else 's'}"

@@ -1,0 +1,62 @@
+"""One site's gradviz, whatever builds it: settings, library, cache and renderer, and its builds.
+
+A front end (the MkDocs plugin, the Zensical fence) makes one ``Engine`` per site, starts a
+``BuildRun`` per build, and converts the ``GradvizError`` family into its own exceptions.
+"""
+
+from __future__ import annotations
+
+import shutil
+from typing import TYPE_CHECKING
+
+from mkdocs_gradviz.core.build import BuildRun
+from mkdocs_gradviz.core.cache import RenderCache
+from mkdocs_gradviz.core.library import SceneLibrary
+from mkdocs_gradviz.core.progress import RenderProgress
+from mkdocs_gradviz.core.render import Renderer, environment
+from mkdocs_gradviz.core.settings import check_site_folder, resolve_read_path, resolve_write_path
+
+if TYPE_CHECKING:
+    from pathlib import Path
+
+    from mkdocs_gradviz.core.settings import Settings
+
+#: Debian packages that provide what Manim's formulas need.
+LATEX_PACKAGES = "texlive-latex-base texlive-latex-recommended texlive-latex-extra texlive-fonts-recommended dvisvgm"
+
+
+class Engine:
+    """gradviz for one project folder; long-lived under a server, rebuilt when the settings change."""
+
+    def __init__(self, settings: Settings, project_dir: Path) -> None:
+        self.settings = settings
+        self.project_dir = project_dir
+        check_site_folder(settings.output_dir, "output_dir")
+        self.cache = RenderCache(resolve_write_path(project_dir, settings.cache_dir, "cache_dir"))
+        self.site_scenes = resolve_read_path(project_dir, settings.scenes_dir) if settings.scenes_dir else None
+        self.renderer = Renderer(self.cache, site_scenes=self.site_scenes, concurrency=settings.concurrency,
+                                 timeout=settings.timeout, memory_limit=settings.memory_limit)
+
+    def library(self) -> SceneLibrary:
+        """The installed library plus the site's scenes, read afresh (authors edit them while serving)."""
+        return SceneLibrary(self.site_scenes)
+
+    def start_build(self, *, serving: bool, plan_only: bool = False,
+                    progress: RenderProgress | None = None) -> BuildRun:
+        """A new build: the cache ready, finished jobs forgotten, the library read."""
+        self.cache.prepare()
+        self.renderer.forget()
+        if progress is not None:
+            self.renderer.progress = progress
+        return BuildRun(settings=self.settings, library=self.library(), cache=self.cache, renderer=self.renderer,
+                        quality=self.settings.serve_quality if serving else self.settings.quality,
+                        environment=environment(), plan_only=plan_only)
+
+    def shutdown(self) -> None:
+        """Stop taking renders; running ones finish."""
+        self.renderer.shutdown()
+
+
+def missing_latex_tools() -> list[str]:
+    """LaTeX tools Manim's formulas need that this machine lacks."""
+    return [tool for tool in ("latex", "dvisvgm") if shutil.which(tool) is None]
