@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import os
+from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Iterator
+from typing import TYPE_CHECKING, Any
 
 from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin, get_plugin_logger
@@ -106,7 +107,8 @@ class GradvizPlugin(BasePlugin[GradvizConfig]):
         log.info(self.run.report.line())
         if errors and not self.serving:
             self.run.cancel()
-            raise PluginError("gradviz could not render %d block(s):\n%s" % (len(errors), "\n".join(map(str, errors))))
+            listed = "\n".join(map(str, errors))
+            raise PluginError(f"gradviz could not render {len(errors)} block(s):\n{listed}")
         for error in errors:
             log.error("%s", error)
         return None

@@ -181,7 +181,7 @@ def scaling(root: Path, counts: list[int], quality: str) -> list[tuple[str, str,
     small, large = counts[0], counts[-1]
     # Linear: each added block costs about the same (the slope between successive sizes), whatever
     # the fixed start-up cost of the build.
-    slopes = [(cold[b] - cold[a]) / (b - a) for a, b in zip(counts, counts[1:])]
+    slopes = [(cold[b] - cold[a]) / (b - a) for a, b in zip(counts, counts[1:], strict=False)]
     linear = max(slopes) <= 1.35 * min(slopes)
     flat = warm[large] - warm[small] <= 0.5 + 0.02 * (large - small)
     curve = ", ".join(f"{n}: {cold[n]:.1f}s" for n in counts) + " (s/block: " + ", ".join(f"{x:.2f}" for x in slopes) + ")"

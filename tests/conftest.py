@@ -79,4 +79,3 @@ def site(tmp_path: Path) -> Site:
 @pytest.fixture(autouse=True)
 def _quiet_mkdocs_logs(caplog: pytest.LogCaptureFixture):
     caplog.set_level(logging.INFO, logger="mkdocs")
-    yield

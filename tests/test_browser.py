@@ -406,7 +406,7 @@ class RangeRequestHandler(SimpleHTTPRequestHandler):
             self.send_header("Accept-Ranges", "bytes")
         super().end_headers()
 
-    def log_message(self, format: str, *args: object) -> None:  # noqa: A002 - the base class's name
+    def log_message(self, format: str, *args: object) -> None:
         pass
 
 
@@ -444,6 +444,7 @@ def _build_site(project: Path, url: str) -> None:
           - search
           - gradviz:
               quality: tiny
+              scenes_dir: scenes
         markdown_extensions:
           - pymdownx.superfences
         """), encoding="utf-8")

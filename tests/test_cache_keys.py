@@ -8,12 +8,11 @@ import sys
 from pathlib import Path
 
 import pytest
+from conftest import FIXTURE_SCENES
 
 from mkdocs_gradviz.core.library import SceneLibrary
 from mkdocs_gradviz.core.render import environment as _environment
 from mkdocs_gradviz.core.spec import parse_block, requests_for
-
-from conftest import FIXTURE_SCENES
 
 BLOCK = "scene: Pulse\nradius: 1.5\ncaption: A circle\n"
 CODE = "class A(Scene):\n    def construct(self):\n        self.wait()\n"

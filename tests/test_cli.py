@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from mkdocs_gradviz.core.cache import RenderCache
 from mkdocs_gradviz.cli import main
+from mkdocs_gradviz.core.cache import RenderCache
 
 
 @pytest.fixture

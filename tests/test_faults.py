@@ -95,7 +95,7 @@ def test_two_builds_sharing_a_cache_at_once_both_succeed_identically(site) -> No
     assert [run.returncode for run in runs] == [0, 0], outputs
     a, b = (sorted((site.root / out / "assets" / "gradviz").glob("*.mp4")) for out in ("site-a", "site-b"))
     assert [p.name for p in a] == [p.name for p in b] and len(a) == 2
-    assert all(x.read_bytes() == y.read_bytes() for x, y in zip(a, b))
+    assert all(x.read_bytes() == y.read_bytes() for x, y in zip(a, b, strict=True))
     assert len(entries(site)) == 2
     cache = RenderCache(site.root / ".cache" / "gradviz")
     assert all(cache.lookup(e.name) for e in entries(site))

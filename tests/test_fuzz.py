@@ -5,6 +5,7 @@ from __future__ import annotations
 import string
 
 import pytest
+from conftest import FIXTURE_SCENES
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -12,8 +13,6 @@ from mkdocs_gradviz.core.errors import SpecError
 from mkdocs_gradviz.core.fence import claim, locate_blocks
 from mkdocs_gradviz.core.library import SceneLibrary
 from mkdocs_gradviz.core.spec import OPTIONS, parse_block
-
-from conftest import FIXTURE_SCENES, REPO
 
 LIBRARIES = [SceneLibrary(FIXTURE_SCENES), SceneLibrary()]
 FUZZ = settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -33,10 +32,12 @@ def check(body: str, header: dict[str, str], library: SceneLibrary) -> None:
     try:
         spec = parse_block(body, header, library, allow_code=True)
     except SpecError as error:
-        assert str(error).strip() and "Traceback" not in str(error)
-        assert error.line is None or error.line >= 1
+        failure = error
     else:
         assert spec.kind in ("scene", "code") and spec.scene
+        return
+    assert str(failure).strip() and "Traceback" not in str(failure)
+    assert failure.line is None or failure.line >= 1
 
 
 @FUZZ

@@ -177,6 +177,7 @@ def _write_project(root: Path) -> Path:
           - search
           - gradviz:
               quality: tiny
+              scenes_dir: scenes
         markdown_extensions:
           - pymdownx.superfences
         """), encoding="utf-8")

@@ -6,8 +6,8 @@ import logging
 import subprocess
 import sys
 
-from mkdocs_gradviz.core.progress import LogProgress
 from mkdocs_gradviz.core.job import RenderRequest
+from mkdocs_gradviz.core.progress import LogProgress
 
 
 def request(scene: str) -> RenderRequest:

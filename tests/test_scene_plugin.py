@@ -10,8 +10,6 @@ import pytest
 
 from mkdocs_gradviz.core.library import SceneLibrary
 
-from conftest import REPO
-
 SCENES = sorted(SceneLibrary().scenes)
 
 
@@ -20,10 +18,8 @@ def built(tmp_path_factory: pytest.TempPathFactory):
     """A site with one default block per library scene, built once at tiny size."""
     from conftest import Site
 
-    root = tmp_path_factory.mktemp("defaults")
-    (root / "scenes").symlink_to(REPO / "scenes", target_is_directory=True)
-    site = Site(root)
-    site.configure(plugin="theme: dark\n")
+    site = Site(tmp_path_factory.mktemp("defaults"))
+    site.configure(plugin="theme: dark\nscenes_dir: ''\n")  # the installed library alone
     site.page("index.md", "\n\n".join(f"## {name}\n\n```gradviz\nscene: {name}\ntable: true\n```" for name in SCENES))
     plugin = site.build()
     return site, plugin

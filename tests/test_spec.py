@@ -3,12 +3,11 @@
 from __future__ import annotations
 
 import pytest
+from conftest import FIXTURE_SCENES
 
 from mkdocs_gradviz.core.errors import SpecError
 from mkdocs_gradviz.core.library import SceneLibrary
 from mkdocs_gradviz.core.spec import parse_block
-
-from conftest import FIXTURE_SCENES
 
 LIBRARY = SceneLibrary(FIXTURE_SCENES)
 

@@ -9,9 +9,10 @@ written, with URLs the front end computes for that page.
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 from concurrent.futures import Future
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Callable
+from typing import TYPE_CHECKING
 
 from mkdocs_gradviz.core import embed
 from mkdocs_gradviz.core.errors import BlockError, CacheCorrupt, GradvizError, RenderError, SpecError

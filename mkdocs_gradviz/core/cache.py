@@ -8,6 +8,7 @@ later build would trust; a manifest that does not match its files marks the entr
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import os
@@ -86,8 +87,8 @@ class RenderCache:
         try:
             for folder in (self.entries, self.staging_root, self.tex_dir, self.ready_stamp.parent):
                 folder.mkdir(parents=True, exist_ok=True)
-            probe = tempfile.NamedTemporaryFile(dir=self.staging_root)
-            probe.close()
+            with tempfile.NamedTemporaryFile(dir=self.staging_root):
+                pass  # the folder takes new files
         except OSError as error:
             raise CacheError(f"cannot use the cache directory {self.root}: {error.strerror or error}") from None
         self._sweep_staging()
@@ -179,10 +180,8 @@ class RenderCache:
     def _discard(self, path: Path) -> None:
         # Move aside first so that no reader sees a half-deleted entry.
         trash = Path(tempfile.mkdtemp(prefix="discard.", dir=self.staging_root))
-        try:
+        with contextlib.suppress(OSError):
             os.rename(path, trash / "entry")
-        except OSError:
-            pass
         shutil.rmtree(trash, ignore_errors=True)
 
 

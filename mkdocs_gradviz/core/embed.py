@@ -6,10 +6,11 @@ Front ends never write HTML themselves; they hand page-relative URLs to these fu
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from html import escape
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Callable
+from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from mkdocs_gradviz.core.job import RenderResult

@@ -7,8 +7,9 @@ each page's source with the same fence rules and matches blocks by their normali
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any, Callable
+from typing import Any
 
 from mkdocs_gradviz.core.spec import normalise
 

@@ -60,13 +60,13 @@ class Param:
         if kind == "float" and isinstance(value, int) and not isinstance(value, bool):
             value = float(value)
         expected = _SCALARS[kind]
-        if isinstance(value, bool) and kind != "bool" or not isinstance(value, expected):
+        if (isinstance(value, bool) and kind != "bool") or not isinstance(value, expected):
             raise SpecError(f"parameter '{self.name}' must be {'an' if kind[0] in 'aeiou' else 'a'} {kind}, "
                             f"not {value!r}")
         if kind in ("int", "float"):
             if value != value or value in (float("inf"), float("-inf")):
                 raise SpecError(f"parameter '{self.name}' must be a finite number, not {value!r}")
-            if self.low is not None and value < self.low or self.high is not None and value > self.high:
+            if (self.low is not None and value < self.low) or (self.high is not None and value > self.high):
                 raise SpecError(f"parameter '{self.name}' = {value!r} is out of range; expected {self.describe_type()}")
         return value
 

@@ -1,24 +1,15 @@
-"""Runs renders out of process, several at a time, and publishes their results to the cache.
+"""Schedules renders: several at a time, each once per key, published to the cache when done.
 
-Manim's config is a process-wide global and Cairo/Pango are not thread-safe, so every render gets
-a process of its own; threads here only wait on those processes. Render processes are forked from
-a multiprocessing fork server that imported Manim once, started on the first render: a build with
-nothing to render never imports Manim at all.
+Threads here only wait on render processes (see ``process.py``); a build with nothing to render
+never starts one, so it never imports Manim.
 """
 
 from __future__ import annotations
 
-import json
-import os
-import re
+import hashlib
 import shutil
-import signal
 import threading
 import time
-import multiprocessing
-import multiprocessing.context
-import multiprocessing.forkserver
-import hashlib
 from concurrent.futures import Future, ThreadPoolExecutor
 from functools import cache
 from importlib.metadata import version
@@ -26,16 +17,13 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from mkdocs_gradviz.core import worker
-from mkdocs_gradviz.core.errors import CacheCorrupt, RenderError
-from mkdocs_gradviz.core.job import RenderJob, RenderRequest, RenderResult
+from mkdocs_gradviz.core.job import RenderJob
+from mkdocs_gradviz.core.process import run_in_process, start_fork_server
 from mkdocs_gradviz.core.progress import RenderProgress
 
 if TYPE_CHECKING:
     from mkdocs_gradviz.core.cache import Entry, RenderCache
-
-_ANSI = re.compile(r"\x1b\[[0-9;]*[A-Za-z]")
-_TAIL_LINES = 25
-_LOW_DISK = 1024 * 1024  # below this much free space a failed render is put down to a full disk
+    from mkdocs_gradviz.core.job import RenderRequest
 
 
 @cache
@@ -68,7 +56,7 @@ class Renderer:
 
     def warm_up(self) -> None:
         """Start the fork server (importing Manim) in the background, so the first render need not wait."""
-        threading.Thread(target=_start_fork_server, name="gradviz-warm-up", daemon=True).start()
+        threading.Thread(target=start_fork_server, name="gradviz-warm-up", daemon=True).start()
 
     def forget(self) -> None:
         """Drop jobs that succeeded, so the next build finds them in the cache instead.
@@ -77,7 +65,7 @@ class Renderer:
         ``mkdocs serve`` a block that failed is not retried until its inputs change.
         """
         self._jobs = {key: job for key, job in self._jobs.items()
-                      if not job.done() or not job.cancelled() and job.exception() is not None}
+                      if not job.done() or (not job.cancelled() and job.exception() is not None)}
 
     def shutdown(self) -> None:
         """Stop taking work; running renders finish."""
@@ -88,7 +76,9 @@ class Renderer:
         began = time.monotonic()
         staged = self.cache.staging(request.key)
         try:
-            result = self._run_worker(request, staged)
+            job = RenderJob(request, out=staged, tex_dir=self.cache.tex_dir, site_scenes=self.site_scenes,
+                            memory_limit=self.memory_limit)
+            result = run_in_process(job, timeout=self.timeout)
             shutil.rmtree(staged / "scratch", ignore_errors=True)
             for leftover in ("log.txt", worker.RESULT):
                 (staged / leftover).unlink(missing_ok=True)
@@ -99,71 +89,3 @@ class Renderer:
             raise
         self.progress.finished(request, time.monotonic() - began, failed=False)
         return entry
-
-    def _run_worker(self, request: RenderRequest, staged: Path) -> RenderResult:
-        job = RenderJob(request, out=staged, tex_dir=self.cache.tex_dir, site_scenes=self.site_scenes,
-                        memory_limit=self.memory_limit)
-        process = _context().Process(target=worker.run_in_child, args=(job,), name=f"gradviz-{request.key[:8]}")
-        process.start()
-        try:
-            process.join(self.timeout)
-        finally:
-            timed_out = process.exitcode is None
-            if timed_out:  # also reached when the build itself is interrupted
-                _kill_group(process.pid)
-                process.join()
-        if timed_out:
-            raise RenderError(f"the render took longer than {self.timeout} s and was stopped "
-                              "(raise the timeout option if the scene is meant to be this long)")
-        if process.exitcode == 0 and (result := _read_report(staged / worker.RESULT)) is not None:
-            try:
-                return RenderResult.from_json(result, where=f"the render of {request.scene}")
-            except CacheCorrupt as error:
-                raise RenderError(str(error)) from None
-        if (report := _read_report(staged / worker.ERROR)) is not None:
-            raise RenderError(report["message"], line=report.get("line"))
-        if shutil.disk_usage(staged).free < _LOW_DISK:
-            raise RenderError(f"no space left on the disk holding the cache ({self.cache.root}); free some space "
-                              "or point cache_dir elsewhere")
-        how = (f"was killed by signal {signal.Signals(-process.exitcode).name}" if process.exitcode < 0
-               else f"exited with status {process.exitcode}")
-        raise RenderError(f"the render process {how}; its last output:\n{_tail(staged / 'log.txt')}")
-
-
-def _read_report(path: Path) -> dict | None:
-    """A JSON file the render process left, or None if it is missing or cut short (a full disk)."""
-    try:
-        return json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return None
-
-
-def _context() -> multiprocessing.context.ForkServerContext:
-    """The fork server context, preloading Manim so that each render skips the import."""
-    context = multiprocessing.get_context("forkserver")
-    context.set_forkserver_preload(["mkdocs_gradviz.core._preload"])
-    return context
-
-
-def _start_fork_server() -> None:
-    _context()
-    multiprocessing.forkserver.ensure_running()
-
-
-def _kill_group(pid: int) -> None:
-    try:
-        os.killpg(pid, signal.SIGKILL)
-    except (ProcessLookupError, PermissionError):
-        pass
-
-
-def _tail(log_path: Path) -> str:
-    """The last lines of a render's output, without colour codes or runaway length."""
-    if not log_path.is_file():
-        return "(the render process ended before writing any output)"
-    with open(log_path, "rb") as log:
-        log.seek(0, os.SEEK_END)
-        log.seek(max(0, log.tell() - 8192))
-        text = _ANSI.sub("", log.read().decode("utf-8", errors="replace"))
-    lines = [line.rstrip() for line in text.splitlines() if line.strip()]
-    return "\n".join(line[:300] for line in lines[-_TAIL_LINES:]) or "(no output)"

@@ -112,7 +112,7 @@ def _check(name: str, value: Any, kind: type, where: str) -> Any:
         if isinstance(value, str) or not all(isinstance(item, str) for item in value or ()):
             raise ConfigError(f"{where}: {name} must be a list of names, not {value!r}")
         return tuple(value)
-    if not isinstance(value, kind) or isinstance(value, bool) and kind is not bool:
+    if not isinstance(value, kind) or (isinstance(value, bool) and kind is not bool):
         raise ConfigError(f"{where}: {name} must be {kind.__name__}, not {value!r}")
     if kind is int and value < (0 if name == "memory_limit" else 1):
         raise ConfigError(f"{where}: {name} must be at least {0 if name == 'memory_limit' else 1}, not {value}")

@@ -49,7 +49,7 @@ def run_in_child(job: RenderJob) -> None:
     status = 0
     try:
         write_json(job.out / RESULT, run_job(job).to_json())
-    except BaseException as error:  # noqa: BLE001 - everything, SystemExit included, becomes a report
+    except BaseException as error:
         write_json(job.out / ERROR, _explain(error))
         status = 1
     sys.stdout.flush()

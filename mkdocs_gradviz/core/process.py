@@ -1,0 +1,95 @@
+"""Runs one render job in a process of its own, with a timeout, and reads back what it left.
+
+Manim's config is a process-wide global and Cairo/Pango are not thread-safe, so every render gets
+a process of its own. Render processes are forked from a multiprocessing fork server that
+imported Manim once, started on the first render, so a render does not pay for the import.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import multiprocessing
+import multiprocessing.context
+import multiprocessing.forkserver
+import os
+import re
+import shutil
+import signal
+from pathlib import Path
+
+from mkdocs_gradviz.core import worker
+from mkdocs_gradviz.core.errors import CacheCorrupt, RenderError
+from mkdocs_gradviz.core.job import RenderJob, RenderResult
+
+_ANSI = re.compile(r"\x1b\[[0-9;]*[A-Za-z]")
+_TAIL_LINES = 25
+_LOW_DISK = 1024 * 1024  # below this much free space a failed render is put down to a full disk
+
+
+def run_in_process(job: RenderJob, *, timeout: float) -> RenderResult:
+    """Render ``job`` into ``job.out`` in a forked process; its result, or ``RenderError`` saying why not."""
+    request = job.request
+    process = _context().Process(target=worker.run_in_child, args=(job,), name=f"gradviz-{request.key[:8]}")
+    process.start()
+    try:
+        process.join(timeout)
+    finally:
+        timed_out = process.exitcode is None
+        if timed_out:  # also reached when the build itself is interrupted
+            _kill_group(process.pid)
+            process.join()
+    if timed_out:
+        raise RenderError(f"the render took longer than {timeout:g} s and was stopped "
+                          "(raise the timeout option if the scene is meant to be this long)")
+    staged = job.out
+    if process.exitcode == 0 and (result := _read_report(staged / worker.RESULT)) is not None:
+        try:
+            return RenderResult.from_json(result, where=f"the render of {request.scene}")
+        except CacheCorrupt as error:
+            raise RenderError(str(error)) from None
+    if (report := _read_report(staged / worker.ERROR)) is not None:
+        raise RenderError(report["message"], line=report.get("line"))
+    if shutil.disk_usage(staged).free < _LOW_DISK:
+        raise RenderError(f"no space left on the disk holding the cache ({staged.parent.parent}); free some space "
+                          "or point cache_dir elsewhere")
+    how = (f"was killed by signal {signal.Signals(-process.exitcode).name}" if process.exitcode < 0
+           else f"exited with status {process.exitcode}")
+    raise RenderError(f"the render process {how}; its last output:\n{_tail(staged / 'log.txt')}")
+
+
+def start_fork_server() -> None:
+    """Start the fork server now (it imports Manim), so that the first render need not wait for it."""
+    _context()
+    multiprocessing.forkserver.ensure_running()
+
+def _read_report(path: Path) -> dict | None:
+    """A JSON file the render process left, or None if it is missing or cut short (a full disk)."""
+    try:
+        return json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+
+
+def _context() -> multiprocessing.context.ForkServerContext:
+    """The fork server context, preloading Manim so that each render skips the import."""
+    context = multiprocessing.get_context("forkserver")
+    context.set_forkserver_preload(["mkdocs_gradviz.core._preload"])
+    return context
+
+
+def _kill_group(pid: int) -> None:
+    with contextlib.suppress(ProcessLookupError, PermissionError):
+        os.killpg(pid, signal.SIGKILL)
+
+
+def _tail(log_path: Path) -> str:
+    """The last lines of a render's output, without colour codes or runaway length."""
+    if not log_path.is_file():
+        return "(the render process ended before writing any output)"
+    with open(log_path, "rb") as log:
+        log.seek(0, os.SEEK_END)
+        log.seek(max(0, log.tell() - 8192))
+        text = _ANSI.sub("", log.read().decode("utf-8", errors="replace"))
+    lines = [line.rstrip() for line in text.splitlines() if line.strip()]
+    return "\n".join(line[:300] for line in lines[-_TAIL_LINES:]) or "(no output)"
