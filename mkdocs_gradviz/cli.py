@@ -41,8 +41,12 @@ def main(argv: list[str] | None = None) -> int:
     cache.add_argument("action", nargs="?", choices=("stats", "prune", "clear"), default="stats")
     cache.add_argument("config", nargs="?", default="mkdocs.yml")
     commands.add_parser("doctor", help="check LaTeX, dvisvgm, fonts, Cairo/Pango and Manim")
+    new = commands.add_parser("new", help="start a new MkDocs site with gradviz in DIR")
+    new.add_argument("dir", help="folder of the new site (created if missing)")
+    new.add_argument("--name", help="the site's name (default: from the folder's name)")
     args = parser.parse_args(argv)
-    return {"render": _render, "scenes": _scenes, "cache": _cache, "doctor": _doctor}[args.command](args)
+    commands_by_name = {"render": _render, "scenes": _scenes, "cache": _cache, "doctor": _doctor, "new": _new}
+    return commands_by_name[args.command](args)
 
 
 class BarProgress(RenderProgress):
@@ -160,6 +164,22 @@ def _keys_in_use(config_file: str) -> set[str]:
             plugin = build_site(config, command=command, plan_only=True)
         keys |= {request.key for block in plugin.run.blocks for request in block.requests}
     return keys
+
+
+def _new(args: argparse.Namespace) -> int:
+    from mkdocs_gradviz.core.errors import ConfigError
+    from mkdocs_gradviz.scaffold import new_site
+
+    folder = Path(args.dir)
+    try:
+        written = new_site(folder, site_name=args.name)
+    except ConfigError as error:
+        console.print(f"[red]gradviz new: {escape(str(error))}[/red]")
+        return 1
+    for path in written:
+        console.print(f"created {escape(str(path))}")
+    console.print(f"\nNext: cd {escape(str(folder))} && mkdocs serve   (videos render in the background)")
+    return 0
 
 
 def _doctor(args: argparse.Namespace) -> int:

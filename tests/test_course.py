@@ -10,10 +10,9 @@ import threading
 from pathlib import Path
 
 import pytest
+from conftest import REPO
 from mkdocs.commands.build import build
 from mkdocs.config import load_config
-
-from conftest import REPO
 from test_browser import CHROMIUM, CHROMIUM_ARGS, QuietServer, RangeRequestHandler, Watched
 from test_links import broken_links
 

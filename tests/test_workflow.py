@@ -106,3 +106,26 @@ def test_deploy_job_publishes_the_built_artifact(workflow: dict) -> None:
     deploy = workflow["jobs"]["deploy"]
     assert deploy["needs"] == "build" and deploy["environment"]["name"] == "github-pages"
     assert [s["uses"].split("@")[0] for s in deploy["steps"]] == ["actions/deploy-pages"]
+
+
+def test_release_builds_checks_and_publishes_with_trusted_publishing() -> None:
+    """A version tag builds the sdist and wheel, checks them with twine, and publishes through OIDC."""
+    release = yaml.safe_load((WORKFLOWS / "release.yml").read_text(encoding="utf-8"))
+    assert release[True]["push"]["tags"] == ["v*"]
+    build, publish = release["jobs"]["build"], release["jobs"]["publish"]
+    runs = " ".join(step.get("run", "") for step in build["steps"])
+    assert "python -m build" in runs and "twine check --strict dist/*" in runs
+    assert publish["needs"] == "build" and publish["permissions"] == {"id-token": "write"}
+    assert publish["environment"]["name"] == "pypi"
+    assert publish["steps"][-1]["uses"] == "pypa/gh-action-pypi-publish@release/v1"
+    assert "password" not in publish["steps"][-1].get("with", {}), "trusted publishing needs no token"
+
+
+def test_a_new_sites_workflow_passes_actionlint(tmp_path: Path) -> None:
+    """The Pages workflow `gradviz new` writes is valid and installs gradviz from PyPI."""
+    from mkdocs_gradviz.scaffold import new_site
+
+    new_site(tmp_path)
+    workflow = tmp_path / ".github" / "workflows" / "publish.yml"
+    assert actionlint(workflow) == []
+    assert "pip install mkdocs-gradviz" in workflow.read_text(encoding="utf-8")
