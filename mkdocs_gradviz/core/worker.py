@@ -14,7 +14,7 @@ import traceback
 from pathlib import Path
 from typing import Any
 
-from mkdocs_gradviz.core.errors import GradvizError, RenderError
+from mkdocs_gradviz.core.errors import GradvizError, LibraryError, RenderError
 from mkdocs_gradviz.core.job import RenderJob, RenderResult, write_json
 
 CODE_FILENAME = "<gradviz block>"
@@ -153,13 +153,26 @@ def _formula_lock(tex_dir: Path, expression: str, environment: str | None, tex_t
 
 def _load_scene_class(request: Any) -> type:
     if request.kind == "scene":
-        import importlib
-
-        return getattr(importlib.import_module(request.module), request.scene)
+        return getattr(_import_scene_module(request.module), request.scene)
     namespace: dict[str, Any] = {"__name__": "gradviz_block"}
     exec("from manim import *", namespace)  # the implied import of every code block
     exec(compile(request.code, CODE_FILENAME, "exec"), namespace)
     return namespace[request.scene]
+
+
+def _import_scene_module(name: str) -> Any:
+    """Import a scene's module; a failure names the module's file and the line that failed."""
+    import importlib
+    import importlib.util
+
+    try:
+        return importlib.import_module(name)
+    except Exception as error:
+        spec = importlib.util.find_spec(name)
+        path = spec.origin if spec and spec.origin else name
+        lines = [frame.lineno for frame in traceback.extract_tb(error.__traceback__) if frame.filename == path]
+        raise LibraryError(path, lines[-1] if lines else None,
+                           f"the scene module cannot be imported: {type(error).__name__}: {error}") from None
 
 
 def _darken_defaults() -> None:
