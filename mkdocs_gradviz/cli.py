@@ -114,11 +114,12 @@ def _summary(plugin: GradvizPlugin) -> None:
 def _scenes(args: argparse.Namespace) -> int:
     from mkdocs_gradviz.core.errors import GradvizError
 
+    # Outside a site (no mkdocs.yml here and none named), list the installed library alone.
+    alone = args.config == "mkdocs.yml" and not Path(args.config).is_file()
     try:
-        library = _engine(args.config).library() if Path(args.config).is_file() or args.config != "mkdocs.yml" \
-            else Engine(Settings(), Path.cwd()).library()
+        library = Engine(Settings(), Path.cwd()).library() if alone else _engine(args.config).library()
     except GradvizError as error:
-        console.print(f"[red]{escape(str(error))}[/red]")
+        console.print(f"[red]gradviz: {escape(str(error))}[/red]")
         return 1
     folders = [("library", f"installed library ({library.builtin})")]
     if library.site_dir is not None:
