@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# Sets up a fresh machine (scripts/setup.sh), then runs the whole test suite.
+# Sets up a fresh machine (scripts/setup.sh), checks the code with ruff, then runs the whole test suite.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/setup.sh
+python3 -m ruff check .
 python3 -m pytest "$@"

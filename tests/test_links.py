@@ -9,8 +9,9 @@ from pathlib import Path, PurePosixPath
 from urllib.parse import unquote, urljoin, urlsplit
 
 import pytest
-from mkdocs.commands.build import build
 from mkdocs.config import load_config
+
+from mkdocs_gradviz.cli import build_site
 
 REPO = Path(__file__).parents[1]
 FIXTURE_SCENES = Path(__file__).parent / "fixtures" / "scenes"
@@ -188,9 +189,5 @@ def _build(root: Path, directory_urls: bool) -> Path:
     site = root / f"site-{'directories' if directory_urls else 'files'}"
     config = load_config(str(root / "mkdocs.yml"), strict=True, use_directory_urls=directory_urls,
                          site_dir=str(site))
-    config.plugins.on_startup(command="build", dirty=False)
-    try:
-        build(config)
-    finally:
-        config.plugins.on_shutdown()
+    build_site(config)
     return site

@@ -43,10 +43,9 @@ def test_a_build_with_everything_cached_never_imports_manim(site) -> None:
     site.build()
     script = (
         "import logging, sys\nlogging.basicConfig(level=logging.INFO)\n"
-        "from mkdocs.commands.build import build\nfrom mkdocs.config import load_config\n"
-        f"config = load_config({str(site.root / 'mkdocs.yml')!r})\n"
-        "config.plugins.on_startup(command='build', dirty=False)\nbuild(config)\nconfig.plugins.on_shutdown()\n"
-        "print(config.plugins['gradviz'].run.report.cached, 'manim' in sys.modules, 'av' in sys.modules)\n"
+        "from mkdocs.config import load_config\nfrom mkdocs_gradviz.cli import build_site\n"
+        f"plugin = build_site(load_config({str(site.root / 'mkdocs.yml')!r}))\n"
+        "print(plugin.run.report.cached, 'manim' in sys.modules, 'av' in sys.modules)\n"
     )
     result = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True, cwd=site.root)
     assert result.stdout.split() == ["1", "False", "False"]
