@@ -8,7 +8,7 @@ from __future__ import annotations
 from mkdocs.config import base
 from mkdocs.config import config_options as c
 
-from mkdocs_gradviz.core.settings import DEFAULTS, QUALITIES, THEMES, Settings
+from mkdocs_gradviz.core.settings import DEFAULTS, EXECUTORS, QUALITIES, THEMES, Settings
 
 
 class GradvizConfig(base.Config):
@@ -58,3 +58,15 @@ class GradvizConfig(base.Config):
 
     controls = c.Type(bool, default=DEFAULTS.controls)
     """Default of the block option: show the browser's video controls."""
+
+    cache_url = c.Type(str, default=DEFAULTS.cache_url)
+    """A shared cache behind ``cache_dir``, any fsspec URL (``s3://bucket/prefix``); credentials as the filesystem reads them."""
+
+    cache_url_readonly = c.Type(bool, default=DEFAULTS.cache_url_readonly)
+    """Reuse renders from ``cache_url`` but never write to it (builds of untrusted pull requests)."""
+
+    executor = c.Choice(EXECUTORS, default=DEFAULTS.executor)
+    """Where renders run: ``local`` processes, or ``dask`` tasks (``pip install 'mkdocs-gradviz[dask]'``)."""
+
+    scheduler_address = c.Type(str, default=DEFAULTS.scheduler_address)
+    """The Dask scheduler of ``executor: dask`` (``tcp://host:8786``); empty: a local cluster on this machine."""

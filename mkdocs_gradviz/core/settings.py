@@ -22,6 +22,8 @@ QUALITIES: dict[str, tuple[int, int, int]] = {
     "4k": (3840, 2160, 60),
 }
 THEMES = ("auto", "dark", "light")
+#: Where renders run: ``local`` processes on this machine, or tasks on a Dask cluster.
+EXECUTORS = ("local", "dask")
 #: The player's switches: a block option each, with a site-wide default in ``Settings``.
 PLAYER_FLAGS = ("autoplay", "loop", "controls")
 #: Environment variables that override the render qualities whatever the configuration says.
@@ -47,6 +49,10 @@ class Settings:
     autoplay: bool = True
     loop: bool = True
     controls: bool = True
+    cache_url: str = ""  # a shared second cache level, any fsspec URL; "" = none
+    cache_url_readonly: bool = False
+    executor: str = "local"
+    scheduler_address: str = ""  # with executor dask; "" = a LocalCluster on this machine
 
     @classmethod
     def from_mapping(cls, values: dict[str, Any], *, where: str) -> Settings:
@@ -57,6 +63,8 @@ class Settings:
             if name not in known:
                 raise ConfigError(f"{where}: unknown gradviz option '{name}'{did_you_mean(name, list(known))}")
             checked[name] = _check(name, value, type(getattr(DEFAULTS, name)), where)
+        if checked.get("scheduler_address") and checked.get("executor", DEFAULTS.executor) != "dask":
+            raise ConfigError(f"{where}: scheduler_address is used only with executor: dask")
         return cls(**checked).with_environment()
 
     def with_environment(self) -> Settings:
@@ -102,7 +110,7 @@ def check_site_folder(value: str, option: str) -> str:
 
 
 def _check(name: str, value: Any, kind: type, where: str) -> Any:
-    choices = {"quality": QUALITIES, "serve_quality": QUALITIES, "theme": THEMES}.get(name)
+    choices = {"quality": QUALITIES, "serve_quality": QUALITIES, "theme": THEMES, "executor": EXECUTORS}.get(name)
     if choices is not None:
         if value not in choices:
             raise ConfigError(f"{where}: {name} must be one of {', '.join(choices)}, not {value!r}"
