@@ -1,48 +1,124 @@
-"""``mkdocs serve``: pages come at once with placeholders, videos arrive by rebuild, errors show in place."""
+"""``mkdocs serve``: pages come at once with placeholders; finished renders reach them in place, errors too."""
 
 from __future__ import annotations
 
+import json
 import re
+import shutil
 import socket
 import subprocess
 import sys
 import time
 import urllib.request
 from concurrent.futures import wait
+from html import unescape
+from pathlib import Path
 
+import pytest
 from mkdocs.commands.build import build
 from mkdocs.config import load_config
 
+FIXTURE_SCENES = Path(__file__).parent / "fixtures" / "scenes"
 BROKEN = "class Broken(Scene):\n    def construct(self):\n        self.wait(0.1)\n        x = 1 / 0\n"
+STATUS = re.compile(r'data-gradviz-status="([^"]+)"')
 
 
 def serve_build(site):
-    """One build as ``mkdocs serve`` runs it; returns the live plugin."""
-    config = load_config(str(site.root / "mkdocs.yml"))
-    config.plugins.on_startup(command="serve", dirty=False)
-    build(config, serve_url="http://127.0.0.1:8000/")
-    return config.plugins["gradviz"]
+    """One build as ``mkdocs serve`` runs it (the plugin instance lives on between builds)."""
+    if not hasattr(site, "config"):
+        site.config = load_config(str(site.root / "mkdocs.yml"))
+        site.config.plugins.on_startup(command="serve", dirty=False)
+    build(site.config, serve_url="http://127.0.0.1:8000/")
+    return site.config.plugins["gradviz"]
 
 
-def test_serve_shows_placeholders_then_videos_and_errors_in_place(site) -> None:
-    """The first build does not wait; a finished render stamps the watched folder; the rebuild embeds it."""
+def settle(plugin) -> None:
+    """Wait for the build's renders, then bring the status files up to date (as a finished render does)."""
+    wait(plugin.run.unfinished(), timeout=120)
+    plugin.engine.live.refresh()
+
+
+def shown(site, page: str = "index.html") -> str:
+    """The page as the player shows it: each placeholder replaced by what its status file holds."""
+    html = site.html(page)
+    folder = (site.site / page).parent
+
+    def swapped(match: re.Match) -> str:
+        state = json.loads((folder / STATUS.search(match.group(0)).group(1)).read_text(encoding="utf-8"))
+        return state.get("html", match.group(0))
+
+    return re.sub(r'<figure class="gradviz[^"]*gradviz-pending".*?</figure>', swapped, html, flags=re.DOTALL)
+
+
+def test_serve_shows_placeholders_then_swaps_in_videos_and_errors_in_place(site) -> None:
+    """The first build does not wait; each placeholder's status file then carries its video or its error."""
     site.configure(plugin="theme: dark\n")
     site.page("index.md", "# T\n\n```gradviz\n" + BROKEN + "```\n\n```gradviz\nscene: Label\ncaption: Soon\n```\n")
     plugin = serve_build(site)
     try:
         first = site.html()
-        assert first.count('aria-busy="true"') == 2 and "Rendering <strong>Label</strong>" in first
+        assert first.count('aria-busy="true"') == 2 and "<strong>Label</strong>: " in first
         assert "<figcaption>Soon</figcaption>" in first
-        wait(plugin.run.unfinished(), timeout=120)
-        time.sleep(0.2)  # done-callbacks run right after the futures complete
-        assert (site.root / ".cache" / "gradviz" / "ready" / "stamp").is_file()
+        for url in STATUS.findall(first):
+            state = json.loads((site.site / url).read_text(encoding="utf-8"))
+            assert state["state"] in ("waiting", "rendering") and "render" in state["text"]
+
+        settle(plugin)
+        now = shown(site)
+        assert "gradviz-pending" not in now
+        assert "gradviz could not render the block at docs/index.md:7" in now
+        assert "ZeroDivisionError: division by zero" in now
+        (video,) = re.findall(r'<video src="([^"]+)"', now)
+        assert (site.site / video).is_file(), "the finished render is copied into the served site"
+        assert site.html() == first, "the page itself is not rebuilt or reloaded"
 
         serve_build(site)
-        second = site.html()
-        assert "gradviz-pending" not in second
-        assert "gradviz could not render the block at docs/index.md:7" in second
-        assert "ZeroDivisionError: division by zero" in second
-        assert second.count("<video ") == 1
+        rebuilt = site.html()
+        assert "gradviz-pending" not in rebuilt and rebuilt.count("<video ") == 1, "the next build embeds it"
+        assert "ZeroDivisionError" in rebuilt
+    finally:
+        plugin.on_shutdown()
+
+
+FAULTY = '''"""A site scene for the serve tests."""
+
+from manim import Circle, Create, Scene
+
+__all__ = ["Faulty"]
+
+
+class Faulty(Scene):
+    """A circle."""
+
+    def construct(self) -> None:
+        self.play(Create(Circle()), run_time=0.3)
+'''
+
+
+@pytest.mark.parametrize(("breakage", "message"), [
+    ("import not_a_module_anywhere\n", "No module named 'not_a_module_anywhere'"),  # fails inside the render
+    ("def broken(:\n", "invalid Python"),  # fails when the library is read
+])
+def test_a_broken_scene_module_shows_its_error_on_every_page_and_clears_when_fixed(site, breakage, message) -> None:
+    """Every page using a scene whose module cannot load shows the module's error; fixing it brings the videos."""
+    (site.root / "scenes").unlink()
+    shutil.copytree(FIXTURE_SCENES, site.root / "scenes")
+    module = site.root / "scenes" / "faulty.py"
+    module.write_text(breakage + FAULTY, encoding="utf-8")
+    site.configure(plugin="theme: dark\n")
+    for name in ("index.md", "other.md"):
+        site.page(name, f"# {name}\n\n```gradviz\nscene: Faulty\n```\n")
+    plugin = serve_build(site)
+    try:
+        settle(plugin)
+        for page in ("index.html", "other/index.html"):
+            assert message in unescape(shown(site, page)), page
+
+        module.write_text(FAULTY, encoding="utf-8")
+        plugin = serve_build(site)
+        settle(plugin)
+        for page in ("index.html", "other/index.html"):
+            assert "<video " in shown(site, page) and "gradviz-error" not in shown(site, page), page
     finally:
         plugin.on_shutdown()
 
@@ -59,29 +135,35 @@ def fetch(url: str) -> str:
 
 
 def poll(url: str, ready, seconds: float = 120) -> str:
-    """The page at ``url`` once ``ready(html)`` holds."""
+    """The text at ``url`` once ``ready(text)`` holds."""
     deadline = time.monotonic() + seconds
     while time.monotonic() < deadline:
         try:
-            html = fetch(url)
-            if ready(html):
-                return html
+            text = fetch(url)
+            if ready(text):
+                return text
         except OSError:
             pass
         time.sleep(0.5)
     raise AssertionError(f"{url} never became ready")
 
 
-def sources(html: str) -> set[str]:
-    return set(re.findall(r'<video src="([^"]+)"', html))
+def epoch(html: str) -> str:
+    """The site version MkDocs' live-reload script in a served page knows; a rebuild changes it."""
+    return re.search(r"livereload\((\d+), \d+\)", html).group(1)
 
 
-def finished(html: str) -> bool:
-    return "gradviz-pending" not in html and html.count("<video ") == 2
+def swapped_in(url: str, html: str) -> set[str]:
+    """Poll each placeholder's status file of a served page as the player does; the videos they bring."""
+    videos = set(re.findall(r'<video src="([^"]+)"', html))
+    for status in STATUS.findall(html):
+        state = json.loads(poll(url + status, lambda text: '"html"' in text))
+        videos |= set(re.findall(r'<video src="([^"]+)"', state["html"]))
+    return videos
 
 
 def test_real_mkdocs_serve_renders_in_the_background_and_rerenders_only_edits(site) -> None:
-    """A real server answers with a placeholder, then the video; editing one block re-renders just it."""
+    """A real server answers with placeholders that turn into videos without a rebuild; an edit re-renders one block."""
     site.configure(plugin="theme: dark\n")
     site.page("index.md", "# T\n\n```gradviz\nscene: Label\nword: one\n```\n\n```gradviz\nscene: Pulse\n```\n")
     port = free_port()
@@ -93,18 +175,20 @@ def test_real_mkdocs_serve_renders_in_the_background_and_rerenders_only_edits(si
                                   stderr=subprocess.STDOUT)
     try:
         first = poll(url, lambda html: "gradviz" in html)
-        assert "gradviz-pending" in first, "the page is served before the renders finish"
-        videos = poll(url, finished)
+        assert len(STATUS.findall(first)) == 2, "the page is served before the renders finish"
+        before = swapped_in(url, first)
+        assert len(before) == 2
+        assert epoch(fetch(url)) == epoch(first), "finished renders rebuild nothing"
+
         (site.docs / "index.md").write_text("# T\n\n```gradviz\nscene: Label\nword: two\n```\n\n```gradviz\nscene: Pulse\n```\n")
-        before = sources(videos)
-        edited = poll(url, lambda html: finished(html) and sources(html) != before)
-        assert len(sources(edited) - before) == 1, "only the edited block has a new video"
+        edited = poll(url, lambda html: epoch(html) != epoch(first))
+        assert len(STATUS.findall(edited)) == 1 and edited.count("<video ") == 1
+        after = swapped_in(url, edited)
+        assert len(after - before) == 1, "only the edited block has a new video"
     finally:
         server.terminate()
         server.wait(timeout=30)
     reports = [tuple(int(n or 0) for n in r) for r in re.findall(
         r"(\d+) videos? rendered, (\d+) reused from cache, \d+ failed, [\d.]+ s rendering"
         r"(?:, (\d+) still rendering in the background)?", log.read_text())]
-    assert reports[0] == (0, 0, 2), "the first build starts both renders and waits for neither"
-    assert all(sum(report) == 2 for report in reports), reports  # every render counted once, as what it was
-    assert (0, 1, 1) in reports[1:], "the edit renders one block and reuses the other"
+    assert reports == [(0, 0, 2), (0, 1, 1)], "two builds: the first, and the edit's; finished renders rebuild nothing"
