@@ -2,15 +2,17 @@
 
 from __future__ import annotations
 
+import functools
 import shutil
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
+import yaml
 from conftest import FIXTURE_SCENES
 
-from mkdocs_gradviz.core.library import SceneLibrary
+from mkdocs_gradviz.core.library import SceneLibrary, library_root
 from mkdocs_gradviz.core.render import environment as _environment
 from mkdocs_gradviz.core.spec import parse_block, requests_for
 
@@ -18,13 +20,26 @@ BLOCK = "scene: Pulse\nradius: 1.5\ncaption: A circle\n"
 CODE = "class A(Scene):\n    def construct(self):\n        self.wait()\n"
 
 
-def key(body: str = BLOCK, header: dict | None = None, *, scenes: Path = FIXTURE_SCENES, quality: str = "tiny",
-        theme: str = "dark", environment: dict | None = None) -> str:
-    library = SceneLibrary(scenes)
+def keys(body: str = BLOCK, header: dict | None = None, *, scenes: Path = FIXTURE_SCENES, quality: str = "tiny",
+         theme: str = "dark", environment: dict | None = None, library: SceneLibrary | None = None) -> dict[str, str]:
+    """The keys of a block's renders, by theme variant."""
+    library = library or (_test_library() if scenes == FIXTURE_SCENES else SceneLibrary(scenes))
     spec = parse_block(body, header or {}, library, allow_code=True)
-    (request,) = requests_for(spec, quality=quality, theme=theme, library=library,
-                              environment=environment or {"manim": "1", "render_code": "a"})
-    return request.key
+    requests = requests_for(spec, quality=quality, theme=theme, library=library,
+                            environment=environment or {"manim": "1", "render_code": "a"})
+    return {request.theme: request.key for request in requests}
+
+
+@functools.cache
+def _test_library() -> SceneLibrary:
+    """The installed library plus the test scenes, read once: tests that edit sources use copies."""
+    return SceneLibrary(FIXTURE_SCENES)
+
+
+def key(body: str = BLOCK, header: dict | None = None, **options) -> str:
+    """The key of a block rendered in one theme."""
+    (only,) = keys(body, header, **options).values()
+    return only
 
 
 def test_the_same_block_has_the_same_key_in_another_process() -> None:
@@ -104,3 +119,62 @@ def test_code_importing_a_library_helper_keys_on_its_source(tmp_path: Path) -> N
     (scenes / "_shared.py").write_text((scenes / "_shared.py").read_text() + "\n# edited\n")
     assert key(code, scenes=scenes) != before
     assert key(CODE, scenes=scenes) == plain
+
+
+def _scene_params() -> list[tuple[str, str, object]]:
+    """Every (scene, parameter, default) of the installed library and of the test scenes."""
+    return [(info.name, param.name, param.default) for info in _test_library().scenes.values() for param in info.params]
+
+
+@pytest.mark.parametrize("scene, name, default", _scene_params(), ids=lambda value: value if isinstance(value, str) else "")
+def test_a_parameter_set_to_its_default_has_the_key_of_leaving_it_out(scene: str, name: str, default: object) -> None:
+    """Writing a scene parameter's default value in a block does not re-render."""
+    written = yaml.safe_dump({name: default}, default_flow_style=True).strip()[1:-1]
+    assert key(f"scene: {scene}\n{written}\n") == key(f"scene: {scene}\n")
+
+
+def test_a_float_default_written_as_an_integer_has_the_key_of_leaving_it_out(tmp_path: Path) -> None:
+    """Float parameters declared `= 1` or `= [1, 2]` share the key of omitting them with `1`, `1.0` or `[1, 2.0]`."""
+    scenes = tmp_path / "scenes"
+    shutil.copytree(FIXTURE_SCENES, scenes)
+    shapes = scenes / "shapes.py"
+    source = shapes.read_text()
+    for declared, integral in (("Range(0.1, 10)] = 1.0", "Range(0.1, 10)] = 1"), ("= [1.0, 2.0]", "= [1, 2]")):
+        assert declared in source
+        source = source.replace(declared, integral)
+    shapes.write_text(source)
+    omitted = key("scene: Pulse\n", scenes=scenes)
+    for written in ("seconds: 1", "seconds: 1.0", "values: [1, 2]", "values: [1.0, 2]"):
+        assert key(f"scene: Pulse\n{written}\n", scenes=scenes) == omitted, written
+
+
+@pytest.mark.parametrize("body", [BLOCK, CODE], ids=["scene", "code"])
+def test_a_dark_only_block_shares_the_render_of_the_dark_half_of_auto(body: str) -> None:
+    """`theme: dark` (site or block) gives the key of the dark variant of `theme: auto`; light likewise."""
+    both = keys(body, theme="auto")
+    assert set(both) == {"dark", "light"} and both["dark"] != both["light"]
+    for variant in ("dark", "light"):
+        assert key(body, theme=variant) == both[variant]
+        assert key(body, {"theme": variant}, theme="auto") == both[variant]
+    if body == BLOCK:
+        assert key("theme: dark\n" + body, theme="auto") == both["dark"]
+
+
+@pytest.mark.parametrize("statement", [
+    "import mkdocs_gradviz.scenes._palette",
+    "import mkdocs_gradviz.scenes._palette as colours",
+    "import numpy, mkdocs_gradviz.scenes._palette",
+    "from mkdocs_gradviz.scenes._palette import palette",
+    "from mkdocs_gradviz.scenes import _palette",
+])
+def test_every_form_of_importing_a_library_module_keys_on_its_source(tmp_path: Path, statement: str) -> None:
+    """A code block importing a library module (import X or from X import) re-renders when that module changes."""
+    builtin = tmp_path / "library"
+    shutil.copytree(library_root(), builtin, ignore=shutil.ignore_patterns("__pycache__"))
+    code = statement + "\n" + CODE
+    library = SceneLibrary(FIXTURE_SCENES, builtin=builtin)
+    before, plain = key(code, library=library), key(CODE, library=library)
+    (builtin / "_palette.py").write_text((builtin / "_palette.py").read_text() + "\n# edited\n")
+    library = SceneLibrary(FIXTURE_SCENES, builtin=builtin)  # a library reads each source once
+    assert key(code, library=library) != before
+    assert key(CODE, library=library) == plain

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import subprocess
 import sys
@@ -63,6 +64,38 @@ def test_a_damaged_cache_entry_is_detected_and_rendered_again(site, caplog, dama
     assert report.rendered == 1 and report.cached == 0
     assert "rendering it again" in caplog.text
     assert RenderCache(site.root / ".cache" / "gradviz").lookup(entry.name) is not None
+
+
+def _drop(manifest: dict, part: str) -> dict:
+    return {name: value for name, value in manifest.items() if name != part}
+
+
+@pytest.mark.parametrize("reshape", [
+    lambda manifest: {},
+    lambda manifest: [],
+    lambda manifest: None,
+    lambda manifest: "manifest",
+    lambda manifest: _drop(manifest, "files"),
+    lambda manifest: _drop(manifest, "result"),
+    lambda manifest: {**manifest, "files": list(manifest["files"])},
+    lambda manifest: {**manifest, "files": {"video.mp4": manifest["files"]["video.mp4"]}},
+    lambda manifest: {**manifest, "result": {"width": 256}},
+    lambda manifest: {**manifest, "result": [manifest["result"]]},
+], ids=["empty object", "list", "null", "string", "files missing", "result missing", "files a list",
+        "poster missing", "result incomplete", "result a list"])
+def test_a_manifest_of_the_wrong_shape_is_damage_not_a_crash(site, caplog, reshape) -> None:
+    """Valid JSON of the wrong shape in a manifest is reported as damage and rendered again; the build succeeds."""
+    site.configure(plugin="theme: dark\n")
+    site.page("index.md", "```gradviz\nscene: Label\nword: shape\n```\n")
+    site.build()
+    (entry,) = entries(site)
+    manifest = entry / "manifest.json"
+    manifest.write_text(json.dumps(reshape(json.loads(manifest.read_text()))), encoding="utf-8")
+    report = site.build().run.report
+    assert (report.rendered, report.cached, report.failed) == (1, 0, 0)
+    assert f"cache entry {entry}" in caplog.text and "rendering it again" in caplog.text
+    assert RenderCache(site.root / ".cache" / "gradviz").lookup(entry.name) is not None
+    assert len(list((site.site / "assets" / "gradviz").glob("*.mp4"))) == 1
 
 
 def test_lookup_refuses_a_damaged_entry() -> None:

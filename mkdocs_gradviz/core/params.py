@@ -87,8 +87,21 @@ def read_params(cls: ast.ClassDef, doc: str) -> tuple[Param, ...]:
         except ValueError:
             raise SpecError(f"the default of parameter '{arg.arg}' must be a literal, not {ast.unparse(default)}",
                             line=default.lineno) from None
-        params.append(Param(arg.arg, kind, value, low, high, choices, docs.get(arg.arg, "")))
+        params.append(Param(arg.arg, kind, _as_declared(value, kind), low, high, choices, docs.get(arg.arg, "")))
     return tuple(params)
+
+
+def _as_declared(default: Any, kind: str) -> Any:
+    """A default as ``Param.check`` would give it: ``= 1`` of a float parameter becomes ``1.0``.
+
+    The defaults enter the cache key, so a block writing ``seconds: 1`` (checked into ``1.0``)
+    must find the same value as a block leaving ``seconds`` out.
+    """
+    if kind == "float" and isinstance(default, int) and not isinstance(default, bool):
+        return float(default)
+    if kind.startswith("list[") and isinstance(default, list):
+        return [_as_declared(item, kind[5:-1]) for item in default]
+    return default
 
 
 def _read_annotation(node: ast.expr) -> tuple[str, float | None, float | None, tuple[Any, ...] | None]:
