@@ -7,10 +7,12 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
+from urllib.parse import quote
 
 from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin, get_plugin_logger
 from mkdocs.structure.files import File
+from mkdocs.utils import get_relative_url
 
 from mkdocs_gradviz.config import GradvizConfig
 from mkdocs_gradviz.core import fence
@@ -36,6 +38,7 @@ class GradvizPlugin(BasePlugin[GradvizConfig]):
 
     def __init__(self) -> None:
         self.serving = False
+        self._dirty = False
         self.engine: Engine | None = None
         self.run: BuildRun | None = None
         self._page: Page | None = None
@@ -48,6 +51,7 @@ class GradvizPlugin(BasePlugin[GradvizConfig]):
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
         self.serving = command == "serve"
+        self._dirty = dirty
         if self.config.enabled and (missing := missing_latex_tools()):
             log.warning("%s not found; formulas cannot render. Install them with: apt-get install %s",
                         " and ".join(missing), LATEX_PACKAGES)
@@ -63,6 +67,7 @@ class GradvizPlugin(BasePlugin[GradvizConfig]):
             if self.engine is None or self.engine.settings != settings or self.engine.project_dir != project:
                 self.on_shutdown()
                 self.engine = Engine(settings, project)
+            self.engine.live.pause()  # the build is about to empty the served site folder
             self.run = self.engine.start_build(
                 serving=self.serving, plan_only=self.plan_only,
                 progress=self.progress or LogProgress(log, settings.concurrency))
@@ -82,6 +87,7 @@ class GradvizPlugin(BasePlugin[GradvizConfig]):
         except (OSError, UnicodeDecodeError):
             source = markdown
         self._located = fence.locate_blocks(source)
+        self.run.begin_page(self._page_label(), source)
         if any(block.text not in markdown for block in self._located):
             self._located = fence.locate_blocks(markdown)  # another plugin rewrote the page first
         for block in self._located:
@@ -95,8 +101,8 @@ class GradvizPlugin(BasePlugin[GradvizConfig]):
         if not self.config.enabled or self.plan_only:
             return None
         errors = self.run.collect(wait=not self.serving)
-        for render in self.run.unfinished():
-            render.add_done_callback(lambda _: self.engine.cache.announce_ready())
+        if self.serving and not self._dirty:  # a dirty rebuild skips unchanged pages, whose renders stay wanted
+            self.engine.renderer.retain(self.run.keys())  # renders an edit made obsolete never start
         self._files = {uri: File.generated(config, uri, abs_src_path=path)
                        for uri, path in self.run.site_files().items()}
         for file in self._files.values():
@@ -116,14 +122,20 @@ class GradvizPlugin(BasePlugin[GradvizConfig]):
     def on_post_page(self, output: str, *, page: Page, config: MkDocsConfig) -> str | None:
         if not self.config.enabled or self.plan_only:
             return None
-        return self.run.fill_slots(output, lambda uri: self._files[uri].url_relative_to(page.file))
+        # Any site path, not just this build's files: a placeholder's status file and the renders it
+        # swaps in later are written into the served site after the build.
+        return self.run.fill_slots(output, lambda uri: get_relative_url(quote(uri), page.file.url))
+
+    def on_post_build(self, *, config: MkDocsConfig) -> None:
+        if self.config.enabled and self.serving and not self.plan_only:
+            # Pages with placeholders poll these status files; a finished render updates them in place.
+            self.engine.live.show(self.run, Path(config.site_dir))
 
     def on_serve(self, server: LiveReloadServer, *, config: MkDocsConfig, builder: Any) -> LiveReloadServer | None:
         if not self.config.enabled or self.engine is None:
             return server
         if self.engine.site_scenes is not None and self.engine.site_scenes.is_dir():
             server.watch(str(self.engine.site_scenes))
-        server.watch(str(self.engine.cache.ready_stamp.parent))  # a finished background render rebuilds the pages
         self.engine.renderer.warm_up()  # the author's first edit should not wait for Manim's import
         return server
 

@@ -8,6 +8,7 @@ written, with URLs the front end computes for that page.
 
 from __future__ import annotations
 
+import hashlib
 import time
 from collections.abc import Callable
 from concurrent.futures import Future
@@ -16,10 +17,13 @@ from typing import TYPE_CHECKING
 
 from mkdocs_gradviz.core import embed
 from mkdocs_gradviz.core.errors import BlockError, CacheCorrupt, GradvizError, RenderError, SpecError
+from mkdocs_gradviz.core.forecast import Outlook, describe, forecast
+from mkdocs_gradviz.core.render import BACKGROUND
 from mkdocs_gradviz.core.spec import BlockSpec, parse_block, requests_for, scene_named_in
 
 if TYPE_CHECKING:
     from mkdocs_gradviz.core.cache import Entry, RenderCache
+    from mkdocs_gradviz.core.edits import EditTracker
     from mkdocs_gradviz.core.job import RenderRequest
     from mkdocs_gradviz.core.library import SceneLibrary
     from mkdocs_gradviz.core.render import Renderer
@@ -61,7 +65,8 @@ class BuildRun:
     """The blocks of one build."""
 
     def __init__(self, *, settings: Settings, library: SceneLibrary, cache: RenderCache, renderer: Renderer,
-                 quality: str, environment: dict[str, str], plan_only: bool = False) -> None:
+                 quality: str, environment: dict[str, str], plan_only: bool = False,
+                 edits: EditTracker | None = None) -> None:
         self.settings = settings
         self.library = library
         self.cache = cache
@@ -75,6 +80,16 @@ class BuildRun:
         self._pending: dict[str, Future[Entry]] = {}
         self._fresh: set[str] = set()  # keys this build submitted for rendering
         self._started = 0.0
+        #: Under a server: what the author edited since the last build, so its renders go first.
+        self.edits = edits
+        self._page_edited = False
+        #: Blocks shown as placeholders, each with its page's URL function, until their renders are in.
+        self._placeholders: dict[int, Callable[[str], str]] = {}
+
+    def begin_page(self, page: str, source: str) -> None:
+        """Say which page the next blocks are on, and its text (an edited page's renders go first)."""
+        self._page_edited = self.edits is not None and self.edits.page_edited(page, source)
+
 
     def add(self, page: str, line: int, source: str, options: dict[str, str]) -> str:
         """Register one block; return the slot that stands for it in the page's HTML."""
@@ -132,25 +147,60 @@ class BuildRun:
         """Renders of this build still running."""
         return [future for future in self._pending.values() if not future.done()]
 
+    def keys(self) -> set[str]:
+        """Every render key this build's blocks need."""
+        return {request.key for block in self.blocks for request in block.requests}
+
+    def placeholders(self) -> list[int]:
+        """Blocks that pages show as placeholders, by slot index, until ``live_state`` finds them done."""
+        return list(self._placeholders)
+
+    def live_state(self, index: int, outlooks: dict[str, Outlook]) -> tuple[str, dict[str, str], dict[str, str]]:
+        """A placeholder's status now: its status file's site path, the file's JSON, and the site files it needs.
+
+        Once every render of the block is in, the JSON carries the block's HTML (figure or error) to
+        swap in, and the files are the renders'; the block is then no longer a placeholder.
+        """
+        block, base = self.blocks[index], self.settings.output_dir.strip("/")
+        for request in block.requests:
+            future = self._pending[request.key]
+            if block.error is None and request.theme not in block.entries and future.done() and not future.cancelled():
+                self._collect_one(block, request)
+        status = self._status_uri(index)
+        if self.is_pending(block):
+            waiting = [outlooks[r.key] for r in block.requests if r.theme not in block.entries and r.key in outlooks]
+            return status, {"state": "rendering" if any(o.running for o in waiting) else "waiting",
+                            "text": describe(waiting, block.spec.quality or self.quality)}, {}
+        url = self._placeholders.pop(index)
+        return status, {"state": "failed" if block.error else "done", "html": self._block_html(block, base, url)}, \
+            self._files_of(block)
+
     def site_files(self) -> dict[str, str]:
         """Every file the built site needs, by its path in the site: the player and each render's files."""
         base = self.settings.output_dir.strip("/")
         files = {f"{base}/{name}": str(path) for name, path in embed.PLAYER_ASSETS.items()}
         for block in self.blocks:
-            for entry in block.entries.values():
-                files.update({embed.render_uri(base, entry.key, suffix): str(path)
-                              for suffix, path in entry.files().items()})
+            files.update(self._files_of(block))
         return files
 
     def fill_slots(self, html: str, url: Callable[[str], str]) -> str:
         """``html`` with each block's slot replaced by its figure; ``url`` makes a site path page-relative."""
         base = self.settings.output_dir.strip("/")
-        return embed.fill_slots(html, lambda index: self._block_html(self.blocks[index], base, url),
+        return embed.fill_slots(html, lambda index: self._slot_html(index, base, url),
                                 embed.assets_html(url(f"{base}/gradviz.css"), url(f"{base}/gradviz.js")))
 
+    def _slot_html(self, index: int, base: str, url: Callable[[str], str]) -> str:
+        block = self.blocks[index]
+        if not self.is_pending(block):
+            return self._block_html(block, base, url)
+        self._placeholders[index] = url
+        outlooks = forecast(self.renderer.snapshot(), self.cache.times.read())
+        waiting = [outlooks[r.key] for r in block.requests if r.key in outlooks]
+        return embed.pending_html(block.spec, block.scene, describe(waiting, block.spec.quality or self.quality),
+                                  status_url=url(self._status_uri(index)),
+                                  size=(block.requests[0].width, block.requests[0].height))
+
     def _block_html(self, block: Block, base: str, url: Callable[[str], str]) -> str:
-        if self.is_pending(block):
-            return embed.pending_html(block.scene, block.spec.caption, len(self.unfinished()))
         if block.error is not None:
             return embed.error_html(f"{block.error.page}:{block.error.line}", block.error.message)
         variants = [embed.Variant(theme, url(embed.render_uri(base, entry.key, "mp4")),
@@ -179,7 +229,19 @@ class BuildRun:
         if not self._started:
             self._started = time.monotonic()
         self._fresh.add(request.key)
-        self._pending[request.key] = self.renderer.submit(request)
+        priority = self.edits.priority(request.key, page_edited=self._page_edited) if self.edits else BACKGROUND
+        self._pending[request.key] = self.renderer.submit(request, priority=priority)
+
+    def _status_uri(self, index: int) -> str:
+        """Where a placeholder's status file goes in the site: named after the block's place and renders."""
+        block = self.blocks[index]
+        name = hashlib.sha256(f"{block.page}:{block.line}:{sorted(r.key for r in block.requests)}".encode()).hexdigest()[:20]
+        return f"{self.settings.output_dir.strip('/')}/status/{name}.json"
+
+    def _files_of(self, block: Block) -> dict[str, str]:
+        base = self.settings.output_dir.strip("/")
+        return {embed.render_uri(base, entry.key, suffix): str(path)
+                for entry in block.entries.values() for suffix, path in entry.files().items()}
 
     def _collect_one(self, block: Block, request: RenderRequest) -> None:
         try:

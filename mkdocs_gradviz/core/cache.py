@@ -21,6 +21,7 @@ from typing import Any
 
 from mkdocs_gradviz.core.errors import CacheCorrupt, CacheError
 from mkdocs_gradviz.core.job import RenderResult
+from mkdocs_gradviz.core.timings import RenderTimes
 
 VIDEO = "video.mp4"
 POSTER = "poster.png"
@@ -79,13 +80,13 @@ class RenderCache:
         self.staging_root = root / "staging"
         #: Manim's LaTeX cache, shared by every render so each formula compiles once.
         self.tex_dir = root / "tex"
-        #: Touched when a background render finishes, so that a watching server can rebuild.
-        self.ready_stamp = root / "ready" / "stamp"
+        #: How long renders took, by scene and size: what a placeholder's estimate is made from.
+        self.times = RenderTimes(root / "times.json")
 
     def prepare(self) -> None:
         """Create the directories, or raise ``CacheError`` naming what went wrong."""
         try:
-            for folder in (self.entries, self.staging_root, self.tex_dir, self.ready_stamp.parent):
+            for folder in (self.entries, self.staging_root, self.tex_dir):
                 folder.mkdir(parents=True, exist_ok=True)
             with tempfile.NamedTemporaryFile(dir=self.staging_root):
                 pass  # the folder takes new files
@@ -142,11 +143,6 @@ class RenderCache:
             shutil.rmtree(staged, ignore_errors=True)
             raise CacheError(f"cannot write to the cache directory {self.root}: {error.strerror or error}") from None
         return Entry(key, self.entries / key, result)
-
-    def announce_ready(self) -> None:
-        """Touch the stamp a serving front end watches: a background render has finished."""
-        self.ready_stamp.parent.mkdir(parents=True, exist_ok=True)
-        self.ready_stamp.write_text(str(time.time()), encoding="utf-8")
 
     def keys(self) -> list[str]:
         """Keys of every published entry."""

@@ -75,14 +75,22 @@ def error_html(where: str, message: str) -> str:
     )
 
 
-def pending_html(scene: str, caption: str, running: int) -> str:
-    """The placeholder shown by ``mkdocs serve`` while a block renders; the page reloads when it is done."""
-    others = f" ({running} renders in progress)" if running > 1 else ""
-    figcaption = f"<figcaption>{escape(caption)}</figcaption>" if caption else ""
+def pending_html(spec: BlockSpec, scene: str, status: str, *, status_url: str, size: tuple[int, int]) -> str:
+    """The placeholder ``mkdocs serve`` shows while a block renders, saying where its renders stand.
+
+    It takes the finished figure's place and size (alignment, width, the video's aspect ratio,
+    the caption), so that the player can swap the figure in from ``status_url`` without moving
+    the text around it.
+    """
+    style = f' style="max-width: {escape(spec.width)}"' if spec.width else ""
+    figcaption = f"<figcaption>{escape(spec.caption)}</figcaption>" if spec.caption else ""
     return (
-        '<figure class="gradviz gradviz--center gradviz-pending" aria-busy="true">'
-        f'<div class="gradviz-pending__box"><span class="gradviz-pending__spinner" aria-hidden="true"></span>'
-        f"Rendering <strong>{escape(scene)}</strong>{escape(others)}; the page reloads when the video is ready."
+        f'<figure class="gradviz gradviz--{spec.align} gradviz-pending"{style} aria-busy="true"'
+        f' data-gradviz-status="{escape(status_url)}">'
+        f'<div class="gradviz-pending__box" style="aspect-ratio: {size[0]} / {size[1]}">'
+        '<span class="gradviz-pending__spinner" aria-hidden="true"></span>'
+        f'<span class="gradviz-pending__text" role="status"><strong>{escape(scene)}</strong>: '
+        f'<span data-gradviz-status-text>{escape(status)}</span></span>'
         f"</div>{figcaption}</figure>"
     )
 

@@ -11,7 +11,9 @@ from typing import TYPE_CHECKING
 
 from mkdocs_gradviz.core.build import BuildRun
 from mkdocs_gradviz.core.cache import RenderCache
+from mkdocs_gradviz.core.edits import EditTracker
 from mkdocs_gradviz.core.library import SceneLibrary
+from mkdocs_gradviz.core.live import LiveStatus
 from mkdocs_gradviz.core.progress import RenderProgress
 from mkdocs_gradviz.core.render import Renderer, environment
 from mkdocs_gradviz.core.settings import check_site_folder, resolve_read_path, resolve_write_path
@@ -36,6 +38,9 @@ class Engine:
         self.site_scenes = resolve_read_path(project_dir, settings.scenes_dir) if settings.scenes_dir else None
         self.renderer = Renderer(self.cache, site_scenes=self.site_scenes, concurrency=settings.concurrency,
                                  timeout=settings.timeout, memory_limit=settings.memory_limit)
+        #: Under a server: what the author edits between builds, and the placeholders' status files.
+        self.edits = EditTracker()
+        self.live = LiveStatus(self.renderer, self.cache.times)
 
     def library(self) -> SceneLibrary:
         """The installed library plus the site's scenes, read afresh (authors edit them while serving)."""
@@ -48,12 +53,15 @@ class Engine:
         self.renderer.forget()
         if progress is not None:
             self.renderer.progress = progress
+        if serving:
+            self.edits.next_build()
         return BuildRun(settings=self.settings, library=self.library(), cache=self.cache, renderer=self.renderer,
                         quality=self.settings.serve_quality if serving else self.settings.quality,
-                        environment=environment(), plan_only=plan_only)
+                        environment=environment(), plan_only=plan_only, edits=self.edits if serving else None)
 
     def shutdown(self) -> None:
         """Stop taking renders; running ones finish."""
+        self.live.close()
         self.renderer.shutdown()
 
 

@@ -1,16 +1,22 @@
-"""Schedules renders: several at a time, each once per key, published to the cache when done.
+"""Schedules renders: several at a time, each once per key, most urgent first, published to the cache.
 
-Threads here only wait on render processes (see ``process.py``); a build with nothing to render
-never starts one, so it never imports Manim.
+A priority queue feeds ``concurrency`` worker threads. Threads here only wait on render processes
+(see ``process.py``); a build with nothing to render never starts one, so it never imports Manim.
+Under ``mkdocs serve`` the order matters: the renders of the block an author just edited go
+ahead of the background renders of the rest of the site (see ``edits.py``).
 """
 
 from __future__ import annotations
 
 import hashlib
+import itertools
+import logging
 import shutil
 import threading
 import time
-from concurrent.futures import Future, ThreadPoolExecutor
+from collections.abc import Callable
+from concurrent.futures import Future
+from dataclasses import dataclass, field
 from functools import cache
 from importlib.metadata import version
 from pathlib import Path
@@ -25,6 +31,10 @@ if TYPE_CHECKING:
     from mkdocs_gradviz.core.cache import Entry, RenderCache
     from mkdocs_gradviz.core.job import RenderRequest
 
+_log = logging.getLogger(__name__)
+#: Queue priority of a render that nobody is waiting for in particular; lower tuples go first.
+BACKGROUND = (0, 0)
+
 
 @cache
 def environment() -> dict[str, str]:
@@ -33,8 +43,27 @@ def environment() -> dict[str, str]:
     return {"manim": version("manim"), "render_code": render_code}
 
 
+@dataclass(frozen=True)
+class QueueSnapshot:
+    """The render queue at one moment: what runs, what waits and in which order."""
+
+    running: tuple[tuple[RenderRequest, float], ...]  # each running render with the seconds since it started
+    waiting: tuple[RenderRequest, ...]  # in the order they will start
+    concurrency: int
+
+
+@dataclass(order=True)
+class _Waiting:
+    """A render in the queue; entries compare by priority, then by the order they were submitted in."""
+
+    priority: tuple[int, int]
+    order: int
+    request: RenderRequest = field(compare=False)
+    future: Future[Entry] = field(compare=False)
+
+
 class Renderer:
-    """A pool of render processes; identical requests share one render."""
+    """A pool of render processes fed by a priority queue; identical requests share one render."""
 
     def __init__(self, cache: RenderCache, *, site_scenes: Path | None, concurrency: int, timeout: int,
                  memory_limit: int) -> None:
@@ -44,15 +73,60 @@ class Renderer:
         self.site_scenes = site_scenes
         self.timeout = timeout
         self.memory_limit = memory_limit
-        self._pool = ThreadPoolExecutor(self.concurrency, thread_name_prefix="gradviz-render")
         self._jobs: dict[str, Future[Entry]] = {}
+        self._waiting: dict[str, _Waiting] = {}  # a few hundred at most: a min() scan beats a heap of stale entries
+        self._running: dict[str, tuple[RenderRequest, float]] = {}
+        self._order = itertools.count()
+        self._lock = threading.Condition()
+        self._workers: list[threading.Thread] = []
+        self._closed = False
+        self._listeners: list[Callable[[], None]] = []
 
-    def submit(self, request: RenderRequest) -> Future[Entry]:
-        """Start rendering ``request`` (once per key) and return the future of its cache entry."""
-        if request.key not in self._jobs:
-            self.progress.queued(request)
-            self._jobs[request.key] = self._pool.submit(self._render, request)
-        return self._jobs[request.key]
+    def submit(self, request: RenderRequest, *, priority: tuple[int, int] = BACKGROUND) -> Future[Entry]:
+        """Queue ``request`` (once per key) and return the future of its cache entry.
+
+        A request already waiting moves up if ``priority`` is more urgent than the one it has.
+        """
+        with self._lock:
+            if self._closed:
+                raise RuntimeError("the renderer has been shut down")
+            job = self._jobs.get(request.key)
+            if job is None:
+                job = self._jobs[request.key] = Future()
+                self._waiting[request.key] = _Waiting(priority, next(self._order), request, job)
+                self.progress.queued(request)
+                self._start_workers()
+                self._lock.notify()
+            elif (waiting := self._waiting.get(request.key)) is not None and priority < waiting.priority:
+                waiting.priority = priority
+        self._changed()
+        return job
+
+    def retain(self, keys: set[str]) -> list[str]:
+        """Cancel the waiting renders whose key is not in ``keys`` (made obsolete by an edit); return their keys.
+
+        Running renders are left to finish: their result lands in the cache, where no page shows it.
+        """
+        with self._lock:
+            dropped = [key for key in self._waiting if key not in keys]
+            for key in dropped:
+                self._waiting.pop(key).future.cancel()
+                del self._jobs[key]
+        if dropped:
+            self._changed()
+        return dropped
+
+    def snapshot(self) -> QueueSnapshot:
+        """What runs and what waits right now, the waiting renders in the order they will start."""
+        now = time.monotonic()
+        with self._lock:
+            waiting = sorted(w for w in self._waiting.values() if not w.future.cancelled())
+            return QueueSnapshot(tuple((request, now - began) for request, began in self._running.values()),
+                                 tuple(w.request for w in waiting), self.concurrency)
+
+    def subscribe(self, listener: Callable[[], None]) -> None:
+        """Call ``listener`` (from a render thread) after every change of the queue: a render queued, started, done."""
+        self._listeners.append(listener)
 
     def warm_up(self) -> None:
         """Start the fork server (importing Manim) in the background, so the first render need not wait."""
@@ -64,12 +138,74 @@ class Renderer:
         Running jobs are kept (a serve rebuild waits on them again) and so are failed ones: under
         ``mkdocs serve`` a block that failed is not retried until its inputs change.
         """
-        self._jobs = {key: job for key, job in self._jobs.items()
-                      if not job.done() or (not job.cancelled() and job.exception() is not None)}
+        with self._lock:
+            self._jobs = {key: job for key, job in self._jobs.items()
+                          if not job.done() or (not job.cancelled() and job.exception() is not None)}
 
     def shutdown(self) -> None:
-        """Stop taking work; running renders finish."""
-        self._pool.shutdown(wait=True, cancel_futures=True)
+        """Stop taking work and cancel what waits; running renders finish."""
+        with self._lock:
+            self._closed = True
+            for waiting in self._waiting.values():
+                waiting.future.cancel()
+            self._waiting.clear()
+            self._lock.notify_all()
+        for worker_thread in self._workers:
+            if worker_thread is not threading.current_thread():
+                worker_thread.join()
+
+    def _start_workers(self) -> None:
+        """Start the worker threads on the first render (called with the lock held)."""
+        while len(self._workers) < self.concurrency:
+            thread = threading.Thread(target=self._work, name=f"gradviz-render-{len(self._workers)}", daemon=True)
+            self._workers.append(thread)
+            thread.start()
+
+    def _work(self) -> None:
+        """One worker: take the most urgent waiting render, run it, publish its outcome; until shut down."""
+        while (waiting := self._next()) is not None:
+            request, future = waiting.request, waiting.future
+            began = time.monotonic()
+            try:
+                entry = self._render(request)
+            except BaseException as error:  # delivered to whoever waits on the future, like an executor does
+                self._finish(request, future, error=error)
+            else:
+                self.cache.times.record(request, time.monotonic() - began)
+                self._finish(request, future, entry=entry)
+
+    def _next(self) -> _Waiting | None:
+        """The most urgent render that was not cancelled, marked running; None once shut down."""
+        with self._lock:
+            while True:
+                while not self._waiting and not self._closed:
+                    self._lock.wait()
+                if self._closed:
+                    return None
+                waiting = min(self._waiting.values())
+                del self._waiting[waiting.request.key]
+                if waiting.future.set_running_or_notify_cancel():
+                    self._running[waiting.request.key] = (waiting.request, time.monotonic())
+                    break
+        self._changed()
+        return waiting
+
+    def _finish(self, request: RenderRequest, future: Future[Entry], *, entry: Entry | None = None,
+                error: BaseException | None = None) -> None:
+        if error is None:
+            future.set_result(entry)
+        else:
+            future.set_exception(error)
+        with self._lock:
+            self._running.pop(request.key, None)
+        self._changed()
+
+    def _changed(self) -> None:
+        for listener in list(self._listeners):
+            try:
+                listener()
+            except Exception:  # a listener's bug must not stop the worker thread that called it
+                _log.exception("gradviz: a render queue listener failed")
 
     def _render(self, request: RenderRequest) -> Entry:
         self.progress.started(request)
