@@ -52,8 +52,11 @@ class LiveStatus:
         """``run`` has written its pages into ``site_dir``: from now on keep its placeholders' status files."""
         with self._lock:
             self._run, self._site = run, site_dir
+            # An open page may ask for a placeholder of the previous build before its live reload:
+            # tell it the block was replaced (the build emptied the folder) rather than answer 404.
+            replaced = json.dumps({"state": "replaced"})
+            self._due = {status: (replaced, {}) for status, text in self._written.items() if text != replaced}
             self._written.clear()
-            self._due.clear()
             if self._ticker is None:
                 self._ticker = threading.Thread(target=self._tick, name="gradviz-live-status", daemon=True)
                 self._ticker.start()
