@@ -16,6 +16,7 @@ from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 from rich.table import Table
 
+from mkdocs_gradviz.core.cache import shard_of
 from mkdocs_gradviz.core.engine import LATEX_PACKAGES, Engine
 from mkdocs_gradviz.core.progress import RenderProgress
 from mkdocs_gradviz.core.settings import Settings
@@ -35,6 +36,8 @@ def main(argv: list[str] | None = None) -> int:
     commands = parser.add_subparsers(dest="command", required=True)
     render = commands.add_parser("render", help="render every block of the site ahead of time (for CI)")
     render.add_argument("config", nargs="?", default="mkdocs.yml", help="path to mkdocs.yml")
+    render.add_argument("--shard", type=_shard, metavar="K/N",
+                        help="render only share K of N of the site's renders (a CI matrix of N jobs filling a shared cache)")
     scenes = commands.add_parser("scenes", help="list the library's scenes and their parameters")
     scenes.add_argument("config", nargs="?", default="mkdocs.yml")
     cache = commands.add_parser("cache", help="cache statistics, prune unused entries, or clear it")
@@ -62,7 +65,7 @@ class BarProgress(RenderProgress):
 
 
 def build_site(config: MkDocsConfig, *, command: str = "build", plan_only: bool = False,
-               progress: RenderProgress | None = None) -> GradvizPlugin:
+               progress: RenderProgress | None = None, shard: tuple[int, int] | None = None) -> GradvizPlugin:
     """Build like ``mkdocs build`` (or as ``mkdocs serve`` would with ``command="serve"``); return the plugin.
 
     MkDocs reuses plugin instances within a process, so what this sets on the plugin is reset after.
@@ -70,13 +73,13 @@ def build_site(config: MkDocsConfig, *, command: str = "build", plan_only: bool 
     from mkdocs.commands.build import build
 
     plugin = _plugin(config)
-    plugin.plan_only, plugin.progress = plan_only, progress
+    plugin.plan_only, plugin.progress, plugin.shard = plan_only, progress, shard
     config.plugins.on_startup(command=command, dirty=False)
     try:
         build(config)
     finally:
         config.plugins.on_shutdown()
-        plugin.plan_only, plugin.progress = False, None
+        plugin.plan_only, plugin.progress, plugin.shard = False, None, None
     return plugin
 
 
@@ -89,12 +92,16 @@ def _render(args: argparse.Namespace) -> int:
     with tempfile.TemporaryDirectory() as site_dir, Progress(*columns, console=console, transient=True) as bar:
         config.site_dir = site_dir
         try:
-            build_site(config, progress=BarProgress(bar, plugin.config.concurrency))
+            build_site(config, progress=BarProgress(bar, plugin.config.concurrency), shard=args.shard)
         except (Abort, PluginError) as error:
             failure = str(error)
         else:
             failure = ""
     _summary(plugin)
+    if args.shard and plugin.run is not None:
+        keys = {request.key for block in plugin.run.blocks for request in block.requests}
+        mine = sum(shard_of(key, args.shard[1]) == args.shard[0] for key in keys)
+        console.print(f"shard {args.shard[0]}/{args.shard[1]}: {mine} of the site's {len(keys)} renders are this job's")
     if failure:
         console.print(f"[red]{escape(failure)}[/red]")
     return 1 if failure else 0
@@ -109,6 +116,17 @@ def _summary(plugin: GradvizPlugin) -> None:
         table.add_row(f"{block.page}:{block.line}", escape(block.scene or "?"), str(len(block.entries)), outcome)
     console.print(table)
     console.print(plugin.run.report.line())
+
+
+def _shard(text: str) -> tuple[int, int]:
+    """``K/N`` with 1 <= K <= N, for ``--shard``."""
+    try:
+        index, count = (int(part) for part in text.split("/"))
+    except ValueError:
+        index = count = 0
+    if not 1 <= index <= count:
+        raise argparse.ArgumentTypeError(f"expected K/N with 1 <= K <= N, such as 2/4, not {text!r}")
+    return index, count
 
 
 def _scenes(args: argparse.Namespace) -> int:

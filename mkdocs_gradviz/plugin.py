@@ -48,6 +48,8 @@ class GradvizPlugin(BasePlugin[GradvizConfig]):
         self.progress: RenderProgress | None = None
         #: Set by ``gradviz cache prune``: discover blocks and their keys, render and embed nothing.
         self.plan_only = False
+        #: Set by ``gradviz render --shard K/N``: (K, N), render only that CI job's share of the keys.
+        self.shard: tuple[int, int] | None = None
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
         self.serving = command == "serve"
@@ -69,7 +71,7 @@ class GradvizPlugin(BasePlugin[GradvizConfig]):
                 self.engine = Engine(settings, project)
             self.engine.live.pause()  # the build is about to empty the served site folder
             self.run = self.engine.start_build(
-                serving=self.serving, plan_only=self.plan_only,
+                serving=self.serving, plan_only=self.plan_only, shard=self.shard,
                 progress=self.progress or LogProgress(log, settings.concurrency))
         for warning in self.run.report.warnings:
             log.warning(warning)

@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from mkdocs_gradviz.core import embed
+from mkdocs_gradviz.core.cache import shard_of
 from mkdocs_gradviz.core.errors import BlockError, CacheCorrupt, GradvizError, RenderError, SpecError
 from mkdocs_gradviz.core.forecast import Outlook, describe, forecast
 from mkdocs_gradviz.core.render import BACKGROUND
@@ -66,7 +67,7 @@ class BuildRun:
 
     def __init__(self, *, settings: Settings, library: SceneLibrary, cache: RenderCache, renderer: Renderer,
                  quality: str, environment: dict[str, str], plan_only: bool = False,
-                 edits: EditTracker | None = None) -> None:
+                 edits: EditTracker | None = None, shard: tuple[int, int] | None = None) -> None:
         self.settings = settings
         self.library = library
         self.cache = cache
@@ -75,6 +76,8 @@ class BuildRun:
         self.environment = environment
         #: Only work out which renders the pages need (``gradviz cache prune``); render nothing.
         self.plan_only = plan_only
+        #: (K, N): render only the keys of CI shard K of N (``cache.shard_of``); other blocks stay pending.
+        self.shard = shard
         self.blocks: list[Block] = []
         self.report = Report(warnings=list(library.warnings) + [str(p) for p in library.problems])
         self._pending: dict[str, Future[Entry]] = {}
@@ -122,7 +125,7 @@ class BuildRun:
         """
         for block in self.blocks:
             for request in block.requests:
-                if block.error is None and (wait or self._pending[request.key].done()):
+                if block.error is None and request.key in self._pending and (wait or self._pending[request.key].done()):
                     self._collect_one(block, request)
         if self._started:
             self.report.render_seconds = time.monotonic() - self._started
@@ -130,6 +133,7 @@ class BuildRun:
         self.report.rendered = sum(not self._pending[key].cancelled() and self._pending[key].exception() is None
                                    for key in done)
         errors = [b.error for b in self.blocks if b.error is not None]
+        self.report.warnings.extend(self.cache.take_warnings())
         self.report.failed = len(errors)
         self.report.running = len(self.unfinished())
         return errors
@@ -215,7 +219,7 @@ class BuildRun:
         return embed.slot_html(len(self.blocks) - 1)
 
     def _start(self, request: RenderRequest) -> None:
-        if request.key in self._pending or self.plan_only:
+        if request.key in self._pending or self.plan_only or not self._in_shard(request.key):
             return
         try:
             entry = self.cache.lookup(request.key)
@@ -242,6 +246,9 @@ class BuildRun:
         base = self.settings.output_dir.strip("/")
         return {embed.render_uri(base, entry.key, suffix): str(path)
                 for entry in block.entries.values() for suffix, path in entry.files().items()}
+
+    def _in_shard(self, key: str) -> bool:
+        return self.shard is None or shard_of(key, self.shard[1]) == self.shard[0]
 
     def _collect_one(self, block: Block, request: RenderRequest) -> None:
         try:

@@ -17,7 +17,7 @@ import tempfile
 import time
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from mkdocs_gradviz.core.errors import CacheCorrupt, CacheError
 from mkdocs_gradviz.core.job import RenderResult
@@ -28,6 +28,9 @@ POSTER = "poster.png"
 MANIFEST = "manifest.json"
 _STALE_STAGING = 24 * 3600  # seconds; longer than any render's timeout
 KEY_LENGTH = 32
+
+if TYPE_CHECKING:
+    from mkdocs_gradviz.core.shared_cache import SharedCache
 
 
 def cache_key(*, kind: str, scene: str, module: str, params: dict[str, Any], code: str, sources: str,
@@ -48,6 +51,11 @@ def cache_key(*, kind: str, scene: str, module: str, params: dict[str, Any], cod
     payload = {"kind": kind, "scene": scene, "module": module, "params": params, "code": code,
                "sources": sources, "size": list(size), "theme": theme, **environment}
     return hashlib.sha256(json.dumps(payload, sort_keys=True).encode()).hexdigest()[:KEY_LENGTH]
+
+
+def shard_of(key: str, shards: int) -> int:
+    """Which of ``shards`` CI jobs (numbered from 1) renders ``key``: a split that depends on the key alone."""
+    return int(key, 16) % shards + 1
 
 
 @dataclass(frozen=True)
@@ -72,10 +80,14 @@ class Entry:
 
 
 class RenderCache:
-    """The cache directory: lookup, staging, atomic publish, prune, stats."""
+    """The cache directory: lookup, staging, atomic publish, prune, stats; optionally over a shared store."""
 
-    def __init__(self, root: Path) -> None:
+    def __init__(self, root: Path, shared: SharedCache | None = None) -> None:
         self.root = root
+        #: The second level (``cache_url``): looked up after this folder, and given every new render.
+        self.shared = shared
+        #: Problems with the shared store met while publishing, for the build report.
+        self.warnings: list[str] = []
         self.entries = root / "entries"
         self.staging_root = root / "staging"
         #: Manim's LaTeX cache, shared by every render so each formula compiles once.
@@ -93,9 +105,34 @@ class RenderCache:
         except OSError as error:
             raise CacheError(f"cannot use the cache directory {self.root}: {error.strerror or error}") from None
         self._sweep_staging()
+        if self.shared is not None:
+            self.shared.offline = ""  # an outage of the shared store in an earlier build may be over
 
     def lookup(self, key: str) -> Entry | None:
-        """The entry for ``key`` if it exists; raises ``CacheCorrupt`` (after removing it) if it is damaged."""
+        """The entry for ``key``: from this folder, else downloaded from the shared store (verified).
+
+        Raises ``CacheCorrupt`` (after removing what is damaged) for an entry that cannot be trusted.
+        """
+        entry = self._lookup_here(key)
+        if entry is None and self.shared is not None:
+            staged = self.staging(key)
+            try:
+                result = self.shared.fetch_into(key, staged)
+                if result is not None:
+                    self._publish_here(key, staged, result)
+                    # Checked again as a local entry: the files the result calls for, and no others.
+                    entry = self._lookup_here(key)
+            finally:
+                shutil.rmtree(staged, ignore_errors=True)  # gone already when published
+        return entry
+
+    def take_warnings(self) -> list[str]:
+        """The shared store's problems since the last call (a failed upload does not fail a render)."""
+        taken = self.warnings[:]
+        del self.warnings[:len(taken)]  # the same list: a Dask executor appends to it too
+        return taken
+
+    def _lookup_here(self, key: str) -> Entry | None:
         path = self.entries / key
         try:
             manifest = json.loads((path / MANIFEST).read_text(encoding="utf-8"))
@@ -131,7 +168,16 @@ class RenderCache:
             raise CacheError(f"cannot write to the cache directory {self.root}: {error.strerror or error}") from None
 
     def publish(self, key: str, staged: Path, result: RenderResult) -> Entry:
-        """Seal ``staged`` with a manifest and move it into place in one rename."""
+        """Seal ``staged`` with a manifest, move it into place in one rename, then upload it to the shared store."""
+        entry = self._publish_here(key, staged, result)
+        if self.shared is not None:
+            try:
+                self.shared.upload(key, {path.name: path.read_bytes() for path in entry.files().values()}, entry.result)
+            except CacheError as error:
+                self.warnings.append(str(error))
+        return entry
+
+    def _publish_here(self, key: str, staged: Path, result: RenderResult) -> Entry:
         files = {name: _fingerprint(staged / name) for name in (VIDEO, POSTER)}
         try:
             _write_synced(staged / MANIFEST, {"files": files, "result": result.to_json()})
@@ -139,7 +185,7 @@ class RenderCache:
         except OSError as error:
             if (self.entries / key / MANIFEST).exists():  # another build published the same key first
                 shutil.rmtree(staged, ignore_errors=True)
-                return self.lookup(key) or Entry(key, self.entries / key, result)
+                return self._lookup_here(key) or Entry(key, self.entries / key, result)
             shutil.rmtree(staged, ignore_errors=True)
             raise CacheError(f"cannot write to the cache directory {self.root}: {error.strerror or error}") from None
         return Entry(key, self.entries / key, result)

@@ -121,10 +121,11 @@ class DaskExecutor:
         from distributed import Client, LocalCluster
 
         if self.address:
-            return Client(self.address, timeout=30)
+            return Client(self.address)  # waits distributed.comm.timeouts.connect (30 s unless configured)
         with dask.config.set(_NOT_DAEMON):
+            # Any free port for the scheduler's HTTP server: the default 8787 may belong to another cluster.
             self._cluster = LocalCluster(n_workers=self.workers, threads_per_worker=1, processes=True,
-                                         dashboard_address=None, host="127.0.0.1")
+                                         dashboard_address="127.0.0.1:0", host="127.0.0.1")
         return Client(self._cluster)
 
     def _site_scenes(self) -> dict[str, bytes]:

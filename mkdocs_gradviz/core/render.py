@@ -29,7 +29,7 @@ from mkdocs_gradviz.core.progress import RenderProgress
 
 if TYPE_CHECKING:
     from mkdocs_gradviz.core.cache import Entry, RenderCache
-    from mkdocs_gradviz.core.job import RenderRequest
+    from mkdocs_gradviz.core.job import RenderRequest, RenderResult
 
 _log = logging.getLogger(__name__)
 #: Queue priority of a render that nobody is waiting for in particular; lower tuples go first.
@@ -66,13 +66,15 @@ class Renderer:
     """A pool of render processes fed by a priority queue; identical requests share one render."""
 
     def __init__(self, cache: RenderCache, *, site_scenes: Path | None, concurrency: int, timeout: int,
-                 memory_limit: int) -> None:
+                 memory_limit: int, execute: Callable[..., RenderResult] = run_in_process) -> None:
         self.concurrency = max(1, concurrency)
         self.progress = RenderProgress(self.concurrency)
         self.cache = cache
         self.site_scenes = site_scenes
         self.timeout = timeout
         self.memory_limit = memory_limit
+        #: Where a render runs: ``run_in_process`` here, or a cluster (``dask_executor``); fills ``job.out``.
+        self.execute = execute
         self._jobs: dict[str, Future[Entry]] = {}
         self._waiting: dict[str, _Waiting] = {}  # a few hundred at most: a min() scan beats a heap of stale entries
         self._running: dict[str, tuple[RenderRequest, float]] = {}
@@ -214,7 +216,7 @@ class Renderer:
         try:
             job = RenderJob(request, out=staged, tex_dir=self.cache.tex_dir, site_scenes=self.site_scenes,
                             memory_limit=self.memory_limit)
-            result = run_in_process(job, timeout=self.timeout)
+            result = self.execute(job, timeout=self.timeout)
             shutil.rmtree(staged / "scratch", ignore_errors=True)
             for leftover in ("log.txt", worker.RESULT):
                 (staged / leftover).unlink(missing_ok=True)

