@@ -71,9 +71,11 @@ class GradvizPlugin(BasePlugin[GradvizConfig]):
                 self.engine = Engine(settings, project)
             self.engine.live.pause()  # the build is about to empty the served site folder
             self.run = self.engine.start_build(
-                serving=self.serving, plan_only=self.plan_only, shard=self.shard,
-                progress=self.progress or LogProgress(log, settings.concurrency))
+                serving=self.serving, plan_only=self.plan_only, shard=self.shard, progress=progress)
         for warning in self.run.report.warnings:
+            progress = self.progress or LogProgress(log, settings.concurrency)
+            if self.serving and isinstance(self.engine.renderer.progress, LogProgress):
+                progress = None  # one count for the session: renders outlive the rebuild that queued them
             log.warning(warning)
         self.run.report.warnings.clear()
         fences = config.mdx_configs.setdefault("pymdownx.superfences", {}).setdefault("custom_fences", [])

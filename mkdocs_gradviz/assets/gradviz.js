@@ -112,7 +112,8 @@
       if (!status || !figure.isConnected) { return; }
       if (status.html) { swap(figure, status.html); return; }
       var text = figure.querySelector("[data-gradviz-status-text]");
-      if (text && text.textContent !== status.text) { text.textContent = status.text; }
+      if (status.state === "replaced") { figure.removeAttribute("data-gradviz-status"); return; }
+      if (text && status.text && text.textContent !== status.text) { text.textContent = status.text; }
     }).catch(function () { /* the server is restarting: ask again next time */ });
   }
 
