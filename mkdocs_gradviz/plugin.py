@@ -145,7 +145,9 @@ class GradvizPlugin(BasePlugin[GradvizConfig]):
 
     def on_shutdown(self) -> None:
         if self.engine is not None:
-            self.engine.shutdown()
+            # A build collects its renders before it ends; one still running means the build was
+            # stopped (Ctrl-C, another plugin's error): end it now rather than wait for nobody.
+            self.engine.shutdown(stop_running=not self.serving)
             self.engine = None  # MkDocs may reuse this instance for another build
 
     def _format(self, source: str, language: str, css_class: str, options: dict[str, str], md: Any,

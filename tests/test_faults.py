@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import json
 import os
+import signal
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -132,6 +134,74 @@ def test_two_builds_sharing_a_cache_at_once_both_succeed_identically(site) -> No
     assert len(entries(site)) == 2
     cache = RenderCache(site.root / ".cache" / "gradviz")
     assert all(cache.lookup(e.name) for e in entries(site))
+
+
+@pytest.mark.parametrize("signal_name", ["SIGINT", "SIGKILL"])
+def test_a_build_killed_mid_render_leaves_nothing_a_later_build_trusts(site, tmp_path: Path, signal_name: str) -> None:
+    """Ctrl-C or SIGKILL of `mkdocs build` mid-render stops the render and publishes nothing; the next build renders it."""
+    hold, pid_file = tmp_path / "hold", tmp_path / "render.pid"
+    hold.touch()
+    site.configure(plugin="theme: dark\n")
+    site.page("index.md", _held_page(hold, pid_file))
+    cache = site.root / ".cache" / "gradviz"
+    with open(tmp_path / "build.log", "wb") as log:
+        build = subprocess.Popen([sys.executable, "-m", "mkdocs", "build", "-q", "-f", str(site.root / "mkdocs.yml")],
+                                 cwd=site.root, stdout=log, stderr=subprocess.STDOUT)
+    try:
+        _wait_for(lambda: any((cache / "staging").glob("*/scratch")) and pid_file.exists(), "the render started", build)
+        render = int(pid_file.read_text())
+        build.send_signal(getattr(signal, signal_name))
+        try:
+            build.wait(timeout=120)
+        except subprocess.TimeoutExpired:
+            pytest.fail(f"mkdocs build was still running 120 s after {signal_name}")
+        assert build.returncode != 0
+        _wait_for(lambda: not _running(render), "the render process ended with its build")
+    finally:
+        if build.poll() is None:
+            build.kill()
+            build.wait()
+        if pid_file.exists() and _running(int(pid_file.read_text())):  # left behind: do not let it outlive the test
+            os.killpg(int(pid_file.read_text()), signal.SIGKILL)
+    assert list((cache / "entries").iterdir()) == [], "nothing is published by a build that was stopped"
+    hold.unlink()
+    report = site.build().run.report
+    assert (report.rendered, report.cached, report.failed) == (1, 0, 0)
+    (entry,) = entries(site)
+    assert RenderCache(cache).lookup(entry.name) is not None
+
+
+def _held_page(hold: Path, pid_file: Path) -> str:
+    """A block whose render notes its process id, then waits while ``hold`` exists (five minutes at most)."""
+    return f"""\
+```gradviz
+import os, pathlib, time
+class Held(Scene):
+    def construct(self):
+        pathlib.Path({str(pid_file)!r}).write_text(str(os.getpid()))
+        deadline = time.monotonic() + 300
+        while pathlib.Path({str(hold)!r}).exists() and time.monotonic() < deadline:
+            time.sleep(0.02)
+        self.play(Create(Circle()), run_time=0.3)
+```
+"""
+
+
+def _wait_for(condition, what: str, process: subprocess.Popen | None = None, bound: float = 120) -> None:
+    """Wait until ``condition()`` holds (checked every 20 ms, at most ``bound`` s), failing if ``process`` ends."""
+    deadline = time.monotonic() + bound
+    while not condition():
+        assert process is None or process.poll() is None, f"the build ended before {what}"
+        assert time.monotonic() < deadline, f"never: {what}"
+        time.sleep(0.02)
+
+
+def _running(pid: int) -> bool:
+    """Whether process ``pid`` exists and is not a zombie waiting to be reaped."""
+    try:
+        return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0] != "Z"
+    except (FileNotFoundError, ProcessLookupError):
+        return False
 
 
 def test_an_unusable_cache_dir_is_a_clear_error(site, caplog) -> None:

@@ -68,10 +68,10 @@ class Engine:
                         environment=environment(), plan_only=plan_only, shard=shard,
                         edits=self.edits if serving else None)
 
-    def shutdown(self) -> None:
-        """Stop taking renders; running ones finish; leave the Dask cluster."""
+    def shutdown(self, *, stop_running: bool = False) -> None:
+        """Stop taking renders; running ones finish (or, with ``stop_running``, are killed); leave the Dask cluster."""
         self.live.close()
-        self.renderer.shutdown()
+        self.renderer.shutdown(stop_running=stop_running)
         if self.executor is not None:
             self.executor.close()
 

@@ -16,6 +16,8 @@ import os
 import re
 import shutil
 import signal
+import threading
+from multiprocessing.connection import wait
 from pathlib import Path
 
 from mkdocs_gradviz.core import worker
@@ -25,6 +27,9 @@ from mkdocs_gradviz.core.job import RenderJob, RenderResult
 _ANSI = re.compile(r"\x1b\[[0-9;]*[A-Za-z]")
 _TAIL_LINES = 25
 _LOW_DISK = 1024 * 1024  # below this much free space a failed render is put down to a full disk
+#: Render processes running now, by process id, so that an interrupted build can stop them.
+_running: set[int] = set()
+_running_lock = threading.Lock()
 
 
 def run_in_process(job: RenderJob, *, timeout: float) -> RenderResult:
@@ -32,9 +37,13 @@ def run_in_process(job: RenderJob, *, timeout: float) -> RenderResult:
     request = job.request
     process = _context().Process(target=worker.run_in_child, args=(job,), name=f"gradviz-{request.key[:8]}")
     process.start()
+    with _running_lock:
+        _running.add(process.pid)
     try:
-        process.join(timeout)
+        wait([process.sentinel], timeout)  # unlike join(), leaves an ended process unreaped: its id stays its own
     finally:
+        with _running_lock:
+            _running.discard(process.pid)
         timed_out = process.exitcode is None
         if timed_out:  # also reached when the build itself is interrupted
             _kill_group(process.pid)
@@ -56,6 +65,17 @@ def run_in_process(job: RenderJob, *, timeout: float) -> RenderResult:
     how = (f"was killed by signal {signal.Signals(-process.exitcode).name}" if process.exitcode < 0
            else f"exited with status {process.exitcode}")
     raise RenderError(f"the render process {how}; its last output:\n{_tail(staged / 'log.txt')}")
+
+
+def stop_running_renders() -> None:
+    """Kill every render process running now, with what it started; each of their renders fails.
+
+    For a build stopped before it collected its renders (Ctrl-C): nobody will use them, and
+    waiting for them could take up to the timeout.
+    """
+    with _running_lock:  # a listed process has not been reaped yet, so its id cannot be another's
+        for pid in _running:
+            _kill_group(pid)
 
 
 def start_fork_server() -> None:

@@ -24,7 +24,7 @@ from typing import TYPE_CHECKING
 
 from mkdocs_gradviz.core import worker
 from mkdocs_gradviz.core.job import RenderJob
-from mkdocs_gradviz.core.process import run_in_process, start_fork_server
+from mkdocs_gradviz.core.process import run_in_process, start_fork_server, stop_running_renders
 from mkdocs_gradviz.core.progress import RenderProgress
 
 if TYPE_CHECKING:
@@ -144,14 +144,16 @@ class Renderer:
             self._jobs = {key: job for key, job in self._jobs.items()
                           if not job.done() or (not job.cancelled() and job.exception() is not None)}
 
-    def shutdown(self) -> None:
-        """Stop taking work and cancel what waits; running renders finish."""
+    def shutdown(self, *, stop_running: bool = False) -> None:
+        """Stop taking work and cancel what waits; running renders finish, or with ``stop_running`` are killed."""
         with self._lock:
             self._closed = True
             for waiting in self._waiting.values():
                 waiting.future.cancel()
             self._waiting.clear()
             self._lock.notify_all()
+        if stop_running:  # after closing, so that no worker starts another render
+            stop_running_renders()
         for worker_thread in self._workers:
             if worker_thread is not threading.current_thread():
                 worker_thread.join()

@@ -41,6 +41,7 @@ def preload() -> None:
 def run_in_child(job: RenderJob) -> None:
     """Body of a render process: render ``job`` and leave a result or an error file; never return."""
     os.setsid()  # its own process group, so a timeout also stops LaTeX and anything it started
+    _end_with_the_build()
     preload()  # already done by the fork server; repeated here in case its preload failed
     log = os.open(job.out / "log.txt", os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o644)
     os.dup2(log, 1)
@@ -55,6 +56,27 @@ def run_in_child(job: RenderJob) -> None:
     sys.stdout.flush()
     sys.stderr.flush()
     os._exit(status)
+
+
+def _end_with_the_build() -> None:
+    """Kill this render, and what it started, as soon as the build that asked for it is gone.
+
+    A build killed outright (SIGKILL, out of memory) cannot stop its renders itself; without this
+    they would run on, unwatched by any timeout, for a build that will never collect them.
+    """
+    import multiprocessing
+    import signal
+    import threading
+
+    build = multiprocessing.parent_process()  # its sentinel closes when the build process ends
+    if build is None:
+        return
+
+    def watch() -> None:
+        build.join()
+        os.killpg(0, signal.SIGKILL)
+
+    threading.Thread(target=watch, name="gradviz-build-watch", daemon=True).start()
 
 
 def _limit_resources(memory_limit_mib: int) -> None:
