@@ -167,8 +167,10 @@ def render_on_worker(request: RenderRequest, *, scenes: dict[str, bytes], memory
         files = {path.name: path.read_bytes() for path in out.iterdir() if path.is_file() and path.name not in _LEFTOVERS}
     warning = ""
     if shared_url:
+        shared = shared_cache(shared_url, readonly=False)
+        shared.offline = ""  # a worker outlives builds: give the store another chance with each task
         try:
-            shared_cache(shared_url, readonly=False).upload(request.key, files, result)
+            shared.upload(request.key, files, result)
             return {"result": result.to_json(), "files": None}
         except CacheError as error:
             warning = f"{error} (a Dask worker's upload; the render came back directly instead)"
