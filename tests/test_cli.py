@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from mkdocs_gradviz.cli import main
-from mkdocs_gradviz.core.cache import RenderCache
+from mkdocs_gradviz.core.cache import Entry, RenderCache
 
 
 @pytest.fixture
@@ -20,6 +20,13 @@ def project(site, monkeypatch):
 
 def cache_of(site) -> RenderCache:
     return RenderCache(site.root / ".cache" / "gradviz")
+
+
+def entries_of(site) -> list[Entry]:
+    """Every entry of the site's cache, each checked against its manifest."""
+    cache = cache_of(site)
+    published = cache.keys()
+    return [cache.lookup(key) for key in published]
 
 
 def test_render_fills_the_cache_and_prints_a_summary(project, capsys) -> None:
@@ -47,15 +54,24 @@ def test_scenes_lists_parameters_types_defaults_and_ranges(project, capsys) -> N
         assert text in out
 
 
-def test_cache_stats_prune_and_clear(project, capsys) -> None:
-    """Prune removes only entries no page uses; clear empties the cache."""
-    main(["render"])
+def test_cache_stats_prune_and_clear(project, capsys, monkeypatch) -> None:
+    """Prune keeps the renders pages use at build quality and at serve quality, removes the rest; clear empties it."""
+    config = project.root / "mkdocs.yml"
+    config.write_text(config.read_text().replace("serve_quality: tiny", "serve_quality: low"))
+    assert main(["render"]) == 0
+    monkeypatch.setenv("GRADVIZ_QUALITY", "low")  # what `mkdocs serve` renders: serve_quality
+    assert main(["render"]) == 0
+    monkeypatch.delenv("GRADVIZ_QUALITY")
+    assert sorted(entry.result.width for entry in entries_of(project)) == [256, 256, 854, 854]
     project.page("index.md", "```gradviz\nscene: Label\nword: cli\n```\n")
     capsys.readouterr()
-    assert main(["cache"]) == 0 and "2 entries" in capsys.readouterr().out
-    assert main(["cache", "prune"]) == 0 and "removed 1 entries" in capsys.readouterr().out
-    assert len(cache_of(project).keys()) == 1
-    assert project.build().run.report.rendered == 0, "the entry still in use survived the prune"
+    assert main(["cache"]) == 0 and "4 entries" in capsys.readouterr().out
+    assert main(["cache", "prune"]) == 0 and "removed 2 entries" in capsys.readouterr().out
+    kept = entries_of(project)
+    assert sorted(e.result.width for e in kept) == [256, 854]
+    assert project.build().run.report.rendered == 0, "the build-quality render still in use survived the prune"
+    monkeypatch.setenv("GRADVIZ_QUALITY", "low")
+    assert project.build().run.report.rendered == 0, "the serve-quality render still in use survived the prune"
     assert main(["cache", "clear"]) == 0
     assert cache_of(project).keys() == []
 
