@@ -139,9 +139,8 @@ class BuildRun:
         return errors
 
     def cancel(self) -> None:
-        """Stop this build's renders that have not started (a failed build ends its own work)."""
-        for future in self.unfinished():
-            future.cancel()
+        """End this build's renders, for a build that failed: none starts, running ones are killed; waits for them."""
+        wait(self.renderer.stop())
 
     def is_pending(self, block: Block) -> bool:
         """Whether some render of ``block`` is still running."""
