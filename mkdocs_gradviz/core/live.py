@@ -11,6 +11,7 @@ owns the site folder (it empties it first), so nothing is written between ``paus
 from __future__ import annotations
 
 import json
+import logging
 import os
 import shutil
 import tempfile
@@ -24,6 +25,8 @@ if TYPE_CHECKING:
     from mkdocs_gradviz.core.build import BuildRun
     from mkdocs_gradviz.core.render import Renderer
     from mkdocs_gradviz.core.timings import RenderTimes
+
+_log = logging.getLogger(__name__)
 
 
 class LiveStatus:
@@ -93,7 +96,10 @@ class LiveStatus:
 
     def _tick(self) -> None:
         while not self._stop.wait(self.interval):
-            self.refresh()
+            try:
+                self.refresh()
+            except Exception:  # keep counting for the other placeholders
+                _log.exception("gradviz: could not update the status of a block still rendering")
 
 
 def _write(path: Path, text: str) -> None:
