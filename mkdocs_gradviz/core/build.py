@@ -139,8 +139,9 @@ class BuildRun:
         return errors
 
     def cancel(self) -> None:
-        """End this build's renders, for a build that failed: none starts, running ones are killed; waits for them."""
-        wait(self.renderer.stop())
+        """Stop this build's renders that have not started (a failed build ends its own work)."""
+        for future in self.unfinished():
+            future.cancel()
 
     def is_pending(self, block: Block) -> bool:
         """Whether some render of ``block`` is still running."""
@@ -166,9 +167,13 @@ class BuildRun:
         """
         block, base = self.blocks[index], self.settings.output_dir.strip("/")
         for request in block.requests:
-            future = self._pending[request.key]
-            if block.error is None and request.theme not in block.entries and future.done() and not future.cancelled():
-                self._collect_one(block, request)
+            future = self._pending.get(request.key)
+            if block.error is None and request.theme not in block.entries and future and future.done() \
+                    and not future.cancelled():
+                try:
+                    self._collect_one(block, request)
+                except Exception as error:  # a bug, not the block's fault: still shown in its place, not lost
+                    block.error = BlockError(block.page, block.line, f"{type(error).__name__}: {error}")
         status = self._status_uri(index)
         if self.is_pending(block):
             waiting = [outlooks[r.key] for r in block.requests if r.theme not in block.entries and r.key in outlooks]
