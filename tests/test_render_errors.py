@@ -52,9 +52,12 @@ def test_sys_exit_is_reported_not_obeyed(site, caplog) -> None:
 
 def test_endless_loop_is_stopped_by_the_timeout(site, caplog) -> None:
     """The per-render timeout ends a render that never finishes, and says so."""
+    site.configure(plugin="theme: dark\n")
+    site.page("good.md", GOOD)
+    site.build()  # the good block renders under the default timeout: only the endless one races the short one
     code = "class Forever(Scene):\n    def construct(self):\n        while True:\n            pass\n"
-    log = failing_build(site, caplog, code, plugin="theme: dark\ntimeout: 8\n")
-    assert "docs/index.md:5: the render took longer than 8 s and was stopped" in log
+    log = failing_build(site, caplog, code, plugin="theme: dark\ntimeout: 2\n")
+    assert "docs/index.md:5: the render took longer than 2 s and was stopped" in log
 
 
 def test_unbounded_allocation_is_stopped_by_the_memory_limit(site, caplog) -> None:
