@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import argparse
+import logging
 import shutil
 import subprocess
 import sys
 import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -89,12 +92,13 @@ def _render(args: argparse.Namespace) -> int:
     config = _load(args.config)
     plugin = _plugin(config)
     columns = (TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn())
-    with tempfile.TemporaryDirectory() as site_dir, Progress(*columns, console=console, transient=True) as bar:
+    with tempfile.TemporaryDirectory() as site_dir, _errors_held_back() as held, \
+            Progress(*columns, console=console, transient=True) as bar:
         config.site_dir = site_dir
         try:
             build_site(config, progress=BarProgress(bar, plugin.config.concurrency), shard=args.shard)
         except (Abort, PluginError) as error:
-            failure = str(error)
+            failure = "\n".join(held) or str(error)  # MkDocs' own "Aborted with a BuildError!" says nothing more
         else:
             failure = ""
     _summary(plugin)
@@ -107,13 +111,34 @@ def _render(args: argparse.Namespace) -> int:
     return 1 if failure else 0
 
 
+@contextmanager
+def _errors_held_back() -> Iterator[list[str]]:
+    """Keep the errors MkDocs logs while the progress bar runs, to print them after the summary table."""
+    held: list[str] = []
+
+    def hold(record: logging.LogRecord) -> bool:
+        if record.levelno >= logging.ERROR:
+            held.append(record.getMessage())
+            return False
+        return True
+
+    logger = logging.getLogger("mkdocs.commands.build")
+    logger.addFilter(hold)
+    try:
+        yield held
+    finally:
+        logger.removeFilter(hold)
+
+
 def _summary(plugin: GradvizPlugin) -> None:
     if plugin.run is None:
         return
-    table = Table("page:line", "scene", "videos", "outcome")
+    table = Table("page:line", "scene", "renders", "outcome")
     for block in plugin.run.blocks:
         outcome = f"[red]{escape(block.error.message.splitlines()[0])}[/red]" if block.error else "ok"
-        table.add_row(f"{block.page}:{block.line}", escape(block.scene or "?"), str(len(block.entries)), outcome)
+        kinds = [entry.result.kind for entry in block.entries.values()]
+        made = ", ".join(f"{kinds.count(kind)} {kind}{'' if kinds.count(kind) == 1 else 's'}" for kind in sorted(set(kinds)))
+        table.add_row(f"{block.page}:{block.line}", escape(block.scene or "?"), made or "0", outcome)
     console.print(table)
     console.print(plugin.run.report.line())
 

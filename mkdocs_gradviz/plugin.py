@@ -43,6 +43,7 @@ class GradvizPlugin(BasePlugin[GradvizConfig]):
         self.run: BuildRun | None = None
         self._page: Page | None = None
         self._located: list[fence.LocatedBlock] = []
+        self._fences = fence.PageFences([])
         self._files: dict[str, File] = {}
         #: How the render phase is shown; the ``gradviz`` command sets a live progress bar here.
         self.progress: RenderProgress | None = None
@@ -70,12 +71,12 @@ class GradvizPlugin(BasePlugin[GradvizConfig]):
                 self.on_shutdown()
                 self.engine = Engine(settings, project)
             self.engine.live.pause()  # the build is about to empty the served site folder
-            self.run = self.engine.start_build(
-                serving=self.serving, plan_only=self.plan_only, shard=self.shard, progress=progress)
-        for warning in self.run.report.warnings:
             progress = self.progress or LogProgress(log, settings.concurrency)
             if self.serving and isinstance(self.engine.renderer.progress, LogProgress):
                 progress = None  # one count for the session: renders outlive the rebuild that queued them
+            self.run = self.engine.start_build(
+                serving=self.serving, plan_only=self.plan_only, shard=self.shard, progress=progress)
+        for warning in self.run.report.warnings:
             log.warning(warning)
         self.run.report.warnings.clear()
         fences = config.mdx_configs.setdefault("pymdownx.superfences", {}).setdefault("custom_fences", [])
@@ -99,12 +100,20 @@ class GradvizPlugin(BasePlugin[GradvizConfig]):
                 block.used = True
                 self.run.add_error(self._page_label(), block.line, "unterminated gradviz fence: no closing fence "
                                    "before the end of the page")
+        self._fences = fence.PageFences(self._located)
         return None
+
+    def on_page_content(self, html: str, *, page: Page, config: MkDocsConfig, files: Files) -> str | None:
+        if not self.config.enabled:
+            return None
+        return self._fences.keep(html, self._add_block)  # only fences Markdown kept are blocks
 
     def on_env(self, env: Environment, *, config: MkDocsConfig, files: Files) -> Environment | None:
         if not self.config.enabled or self.plan_only:
             return None
         errors = self.run.collect(wait=not self.serving)
+        if errors and not self.serving:
+            self.run.cancel()  # the build fails: renders its failed blocks still have running are stopped
         if self.serving and not self._dirty:  # a dirty rebuild skips unchanged pages, whose renders stay wanted
             self.engine.renderer.retain(self.run.keys())  # renders an edit made obsolete never start
         self._files = {uri: File.generated(config, uri, abs_src_path=path)
@@ -116,7 +125,6 @@ class GradvizPlugin(BasePlugin[GradvizConfig]):
             log.warning(warning)
         log.info(self.run.report.line())
         if errors and not self.serving:
-            self.run.cancel()
             listed = "\n".join(map(str, errors))
             raise PluginError(f"gradviz could not render {len(errors)} block(s):\n{listed}")
         for error in errors:
@@ -143,6 +151,10 @@ class GradvizPlugin(BasePlugin[GradvizConfig]):
         self.engine.renderer.warm_up()  # the author's first edit should not wait for Manim's import
         return server
 
+    def on_build_error(self, *, error: Exception) -> None:
+        if self.config.enabled and self.run is not None:
+            self.run.cancel()  # a failed build ends its own renders before MkDocs reports it
+
     def on_shutdown(self) -> None:
         if self.engine is not None:
             # A build collects its renders before it ends; one still running means the build was
@@ -152,14 +164,16 @@ class GradvizPlugin(BasePlugin[GradvizConfig]):
 
     def _format(self, source: str, language: str, css_class: str, options: dict[str, str], md: Any,
                 **kwargs: Any) -> str:
-        """SuperFences formatter: register the block and leave a slot for its HTML."""
+        """SuperFences formatter: propose a block; ``on_page_content`` registers it if Markdown keeps it."""
+        return self._fences.propose(source, options)
+
+    def _add_block(self, proposal: fence.Proposal) -> str:
+        """Register a fence the page kept as a block; return the slot that stands for its HTML."""
         page = self._page_label()
-        located = fence.claim(self._located, source)
-        line = located.line if located else 0
         try:
-            return self.run.add(page, line, source, dict(options))
-        except Exception as error:  # SuperFences would swallow it and show the block as plain code
-            return self.run.add_error(page, line, f"{type(error).__name__}: {error}")
+            return self.run.add(page, proposal.line, proposal.source, proposal.options)
+        except Exception as error:  # one unexpected failure is reported as that block's error
+            return self.run.add_error(page, proposal.line, f"{type(error).__name__}: {error}")
 
     def _page_label(self) -> str:
         """The page as authors find it in their editor: its path from the project directory."""

@@ -4,13 +4,15 @@ from __future__ import annotations
 
 import re
 import shutil
+import textwrap
 from pathlib import Path
 
 import av
 import pytest
 from mkdocs.exceptions import Abort
 
-PULSE = """\
+# Dedented here: text appended to it must not turn the page into one indented code block.
+PULSE = textwrap.dedent("""\
     # Lesson
 
     Some text.
@@ -21,7 +23,7 @@ PULSE = """\
     seconds: 1.2
     caption: {caption}
     ```
-"""
+""")
 
 
 def videos(html: str) -> list[str]:

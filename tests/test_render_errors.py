@@ -1,9 +1,16 @@
-"""Blocks that fail inside Manim: clear, located errors; nothing bad left in the cache."""
+"""Blocks that fail: clear, located errors, every one of them; nothing bad left in the cache."""
 
 from __future__ import annotations
 
+import time
+from concurrent.futures import wait
+
 import pytest
+from mkdocs.commands.build import build
+from mkdocs.config import load_config
 from mkdocs.exceptions import Abort
+
+from mkdocs_gradviz.cli import main
 
 GOOD = "```gradviz\nscene: Label\nword: ok\n```\n"
 
@@ -81,11 +88,61 @@ def test_code_defining_a_scene_that_raises_on_import_names_its_line(site, caplog
     assert "docs/index.md:7: NameError: name 'undefined_name' is not defined" in failing_build(site, caplog, code)
 
 
+PATCHED = """\
+class Fraction(Scene):
+    def construct(self):
+        self.add(MathTex('x'))
+        self.add(MathTex(r'\\frac{1}{'))
+"""
+PATCHED_ERROR = ('docs/index.md:9: LaTeX rejects the formula "\\frac{1}{" (Manim would patch it and render something '
+                 'else):\n! File ended while scanning use of')
 
-def test_a_scene_that_plays_nothing_says_so(site, caplog) -> None:
-    """A scene with no animation gets a sentence, not a missing-file traceback."""
-    code = "class Still(Scene):\n    def construct(self):\n        self.add(Circle())\n"
-    assert "docs/index.md:5: the scene played no animation" in failing_build(site, caplog, code)
+
+def test_formula_manim_would_patch_fails_with_latex_own_error(site, caplog) -> None:
+    """A formula that is not valid TeX fails with its line, its text and LaTeX's own first error line."""
+    assert PATCHED_ERROR in failing_build(site, caplog, PATCHED)
+
+
+def test_formula_manim_would_patch_fails_in_the_gradviz_command(site, capsys, monkeypatch) -> None:
+    """`gradviz render` reports the same error, and exits 1."""
+    site.configure(plugin="theme: dark\n")
+    site.page("index.md", "# Title\n\nText.\n\n```gradviz\n" + PATCHED + "```\n")
+    monkeypatch.chdir(site.root)
+    monkeypatch.setenv("COLUMNS", "200")
+    assert main(["render"]) == 1
+    assert PATCHED_ERROR in capsys.readouterr().out
+
+
+def test_formula_manim_would_patch_shows_in_place_under_serve(site) -> None:
+    """Under `mkdocs serve` the page shows the error where the figure would be."""
+    site.configure(plugin="theme: dark\n")
+    site.page("index.md", "# Title\n\nText.\n\n```gradviz\n" + PATCHED + "```\n")
+    plugins = []
+    try:
+        for _ in range(2):  # the first build leaves a placeholder; the one after the render shows the outcome
+            config = load_config(str(site.root / "mkdocs.yml"))
+            config.plugins.on_startup(command="serve", dirty=False)
+            build(config, serve_url="http://127.0.0.1:8000/")
+            plugins.append(config.plugins["gradviz"])
+            wait(plugins[-1].run.unfinished(), timeout=120)
+            time.sleep(0.2)
+    finally:
+        for plugin in plugins:
+            plugin.on_shutdown()
+    page = site.html()
+    assert "gradviz could not render the block at docs/index.md:9" in page
+    assert "LaTeX rejects the formula &quot;\\frac{1}{&quot;" in page and "! File ended while scanning use of" in page
+
+
+def test_every_problem_of_a_block_is_reported_at_once_on_its_own_line(site, caplog) -> None:
+    """A wrong type and a misspelt name in one block are both reported, each with its page line."""
+    site.configure(plugin="theme: dark\nscenes_dir: ''\n")
+    site.page("index.md", "# T\n\n```gradviz\nscene: GradientDescent\nstart: \"two\"\nlearning_rat: 0.1\n```\n")
+    with pytest.raises(Abort):
+        site.build()
+    assert "docs/index.md:5: parameter 'start' must be a float, not 'two'" in caplog.text
+    assert "docs/index.md:6: unknown parameter 'learning_rat' for scene GradientDescent; did you mean 'learning_rate'?" \
+        in caplog.text
 
 
 def test_parallel_renders_share_formulas_without_racing(site) -> None:
@@ -96,3 +153,19 @@ def test_parallel_renders_share_formulas_without_racing(site) -> None:
                   f"        self.play(Write(MathTex(r'\\eta_{{race}} \\nabla L')), run_time={0.2 + index / 10})\n```\n")
     report = site.build().run.report
     assert (report.rendered, report.failed) == (4, 0)
+
+
+def test_gradviz_render_prints_one_table_then_the_errors_and_exits_1(site, capsys, monkeypatch) -> None:
+    """`gradviz render` on a failing site: the table (naming every block's scene), the counts, then the errors."""
+    site.configure(plugin="theme: dark\nscenes_dir: ''\n")
+    site.page("index.md", "```gradviz\nscene: GradientDescent\nstart: \"two\"\n```\n\n```gradviz\n" + CODE + "```\n")
+    monkeypatch.chdir(site.root)
+    monkeypatch.setenv("COLUMNS", "200")
+    assert main(["render"]) == 1
+    captured = capsys.readouterr()
+    out = captured.out
+    table, counts = out.index("page:line"), out.index("2 blocks, 0 videos rendered, 0 reused from cache, 2 failed")
+    errors = out.index("gradviz could not render 2 block(s):\ndocs/index.md:3: parameter 'start' must be a float")
+    assert table < counts < errors and "docs/index.md:10: ZeroDivisionError" in out[errors:]
+    assert "GradientDescent" in out[table:counts] and "?" not in out[table:counts]
+    assert out.count("page:line") == 1 and "Aborted" not in out + captured.err and "could not render" not in captured.err

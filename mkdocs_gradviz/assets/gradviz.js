@@ -48,10 +48,11 @@
     });
   }
 
-  /* The variant to show: the palette's, unless the block was rendered in one theme only. */
+  /* The variant to show: the palette's, unless the block was rendered in one theme only.
+     A variant is a video or, for a still picture, an image. */
   function themeFor(figure, wanted) {
-    if (figure.querySelector('video[data-gradviz-theme="' + wanted + '"]')) { return wanted; }
-    var only = figure.querySelector("video");
+    if (figure.querySelector('[data-gradviz-theme="' + wanted + '"]')) { return wanted; }
+    var only = figure.querySelector("[data-gradviz-theme]");
     return only ? only.getAttribute("data-gradviz-theme") : wanted;
   }
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 import hashlib
 import time
 from collections.abc import Callable
-from concurrent.futures import Future
+from concurrent.futures import Future, wait
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
@@ -50,15 +50,19 @@ class Report:
 
     found: int = 0
     rendered: int = 0  # renders of this build that succeeded
+    images: int = 0  # how many of those are still pictures rather than videos
     cached: int = 0  # renders found in the cache
     failed: int = 0  # blocks with an error
     render_seconds: float = 0.0
     running: int = 0
+    stopped: int = 0  # renders of a failed build ended unfinished
     warnings: list[str] = field(default_factory=list)
 
     def line(self) -> str:
         running = f", {self.running} still rendering in the background" if self.running else ""
-        return (f"{_count(self.found, 'block')}, {_count(self.rendered, 'video')} rendered, {self.cached} reused from "
+        running += f", {_count(self.stopped, 'render')} stopped as the build failed" if self.stopped else ""
+        made = [_count(n, noun) for n, noun in ((self.rendered - self.images, "video"), (self.images, "image")) if n]
+        return (f"{_count(self.found, 'block')}, {' and '.join(made) or '0 videos'} rendered, {self.cached} reused from "
                 f"cache, {self.failed} failed, {self.render_seconds:.1f} s rendering{running}")
 
 
@@ -129,9 +133,10 @@ class BuildRun:
                     self._collect_one(block, request)
         if self._started:
             self.report.render_seconds = time.monotonic() - self._started
-        done = [key for key in self._fresh if self._pending[key].done()]
-        self.report.rendered = sum(not self._pending[key].cancelled() and self._pending[key].exception() is None
-                                   for key in done)
+        done = [self._pending[key] for key in self._fresh if self._pending[key].done()]
+        made = [future.result() for future in done if not future.cancelled() and future.exception() is None]
+        self.report.rendered = len(made)
+        self.report.images = sum(entry.result.kind == "image" for entry in made)
         errors = [b.error for b in self.blocks if b.error is not None]
         self.report.warnings.extend(self.cache.take_warnings())
         self.report.failed = len(errors)
@@ -139,9 +144,11 @@ class BuildRun:
         return errors
 
     def cancel(self) -> None:
-        """Stop this build's renders that have not started (a failed build ends its own work)."""
-        for future in self.unfinished():
-            future.cancel()
+        """End this build's renders, for a build that failed: none starts, running ones are killed; waits for them."""
+        unfinished = self.unfinished()
+        wait(self.renderer.stop())
+        self.report.stopped += len(unfinished)
+        self.report.running = 0
 
     def is_pending(self, block: Block) -> bool:
         """Whether some render of ``block`` is still running."""
@@ -211,8 +218,8 @@ class BuildRun:
     def _block_html(self, block: Block, base: str, url: Callable[[str], str]) -> str:
         if block.error is not None:
             return embed.error_html(f"{block.error.page}:{block.error.line}", block.error.message)
-        variants = [embed.Variant(theme, url(embed.render_uri(base, entry.key, "mp4")),
-                                  url(embed.render_uri(base, entry.key, "png")), entry.result)
+        variants = [embed.Variant(theme, {suffix: url(embed.render_uri(base, entry.key, suffix)) for suffix in entry.files()},
+                                  entry.result)
                     for theme, entry in block.entries.items()]
         return embed.figure_html(block.spec, variants, defaults=self.settings.player_defaults(),
                                  dark_schemes=list(self.settings.dark_schemes))

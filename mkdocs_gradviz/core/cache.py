@@ -1,7 +1,8 @@
 """Content-addressed store of rendered videos, and the one function that computes their keys.
 
-Each entry is a directory ``entries/<key>/`` holding the video, its poster, and ``manifest.json``
-(size and SHA-256 of each file plus what the render said of itself). Entries are built in
+Each entry is a directory ``entries/<key>/`` holding the video and its poster (or, for a still,
+one picture) and ``manifest.json`` (size and SHA-256 of each file plus what the render said of
+itself). Entries are built in
 ``staging/`` and published by one ``rename``, so a build that dies mid-way leaves nothing that a
 later build would trust; a manifest that does not match its files marks the entry as corrupt.
 """
@@ -20,11 +21,11 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from mkdocs_gradviz.core.errors import CacheCorrupt, CacheError
-from mkdocs_gradviz.core.job import RenderResult
+from mkdocs_gradviz.core.job import POSTER_FILE, VIDEO_FILE, RenderResult
 from mkdocs_gradviz.core.timings import RenderTimes
 
-VIDEO = "video.mp4"
-POSTER = "poster.png"
+VIDEO = VIDEO_FILE
+POSTER = POSTER_FILE
 MANIFEST = "manifest.json"
 _STALE_STAGING = 24 * 3600  # seconds; longer than any render's timeout
 KEY_LENGTH = 32
@@ -34,7 +35,7 @@ if TYPE_CHECKING:
 
 
 def cache_key(*, kind: str, scene: str, module: str, params: dict[str, Any], code: str, sources: str,
-              size: tuple[int, int, int], theme: str, environment: dict[str, str]) -> str:
+              size: tuple[int, int, int], theme: str, still: bool, environment: dict[str, str]) -> str:
     """The key of a render: a hash of everything that changes its pixels, and nothing else.
 
     Args:
@@ -46,10 +47,11 @@ def cache_key(*, kind: str, scene: str, module: str, params: dict[str, Any], cod
         sources: Digest of the source files the scene or code imports from the libraries.
         size: Pixel width, height and frame rate.
         theme: The variant rendered: ``dark`` or ``light``.
+        still: Whether the block asks for a picture of the last frame instead of a video.
         environment: Manim's version and the digest of gradviz's render code.
     """
     payload = {"kind": kind, "scene": scene, "module": module, "params": params, "code": code,
-               "sources": sources, "size": list(size), "theme": theme, **environment}
+               "sources": sources, "size": list(size), "theme": theme, "still": still, **environment}
     return hashlib.sha256(json.dumps(payload, sort_keys=True).encode()).hexdigest()[:KEY_LENGTH]
 
 
@@ -60,7 +62,7 @@ def shard_of(key: str, shards: int) -> int:
 
 @dataclass(frozen=True)
 class Entry:
-    """A published render."""
+    """A published render: a video and its poster, or one picture (``result.kind``)."""
 
     key: str
     path: Path
@@ -76,7 +78,7 @@ class Entry:
 
     def files(self) -> dict[str, Path]:
         """The entry's files that a site publishes, by file suffix."""
-        return {"mp4": self.video, "png": self.poster}
+        return {suffix: self.path / name for suffix, name in self.result.file_names().items()}
 
 
 class RenderCache:
@@ -146,13 +148,13 @@ class RenderCache:
             raise CacheCorrupt(f"cache entry {path} has an unreadable manifest ({error})") from None
         try:
             files = manifest["files"]
-            expected = {VIDEO, POSTER}
+            result = RenderResult.from_json(manifest.get("result"), where=f"cache entry {path}")
+            expected = set(result.file_names().values())
             if not isinstance(files, dict) or set(files) != expected:
                 raise CacheCorrupt(f"cache entry {path}: the manifest does not list {' and '.join(sorted(expected))}")
             for name, fingerprint in files.items():
                 if _fingerprint(path / name) != fingerprint:
                     raise CacheCorrupt(f"cache entry {path}: {name} does not match its manifest (truncated or modified)")
-            result = RenderResult.from_json(manifest.get("result"), where=f"cache entry {path}")
         except (CacheCorrupt, KeyError, TypeError) as error:
             self._discard(path)
             if isinstance(error, CacheCorrupt):
@@ -178,7 +180,7 @@ class RenderCache:
         return entry
 
     def _publish_here(self, key: str, staged: Path, result: RenderResult) -> Entry:
-        files = {name: _fingerprint(staged / name) for name in (VIDEO, POSTER)}
+        files = {name: _fingerprint(staged / name) for name in result.file_names().values()}
         try:
             _write_synced(staged / MANIFEST, {"files": files, "result": result.to_json()})
             os.rename(staged, self.entries / key)

@@ -19,15 +19,15 @@ if TYPE_CHECKING:
 #: The player's stylesheet and script, by their name in the site's output folder.
 PLAYER_ASSETS = {name: Path(__file__).parents[1] / "assets" / name for name in ("gradviz.css", "gradviz.js")}
 _SLOT = re.compile(r'<div data-gradviz-slot="(\d+)"></div>')
+_FENCE_MARKER = re.compile(r'<div data-gradviz-fence="(\d+)"></div>')
 
 
 @dataclass(frozen=True)
 class Variant:
-    """One rendered video of a block, with URLs already relative to the page."""
+    """One render of a block (a video, or a still picture), with its files' URLs relative to the page."""
 
     theme: str
-    video_url: str
-    poster_url: str
+    urls: dict[str, str]  # by file suffix, as ``Entry.files()`` names them
     result: RenderResult
 
 
@@ -41,6 +41,16 @@ def slot_html(index: int) -> str:
     return f'<div data-gradviz-slot="{index}"></div>'
 
 
+def fence_marker_html(index: int) -> str:
+    """What a fence leaves in a page until Markdown has decided whether it is a block or shown code."""
+    return f'<div data-gradviz-fence="{index}"></div>'
+
+
+def replace_fence_markers(html: str, replacement: Callable[[int], str]) -> str:
+    """``html`` with every fence marker replaced by ``replacement(index)``, in page order."""
+    return _FENCE_MARKER.sub(lambda match: replacement(int(match.group(1))), html)
+
+
 def fill_slots(html: str, block_html: Callable[[int], str], assets: str) -> str:
     """``html`` with every slot replaced by ``block_html(index)``; ``assets`` placed before the first one."""
     first = _SLOT.search(html)
@@ -51,18 +61,23 @@ def fill_slots(html: str, block_html: Callable[[int], str], assets: str) -> str:
 
 
 def figure_html(spec: BlockSpec, variants: list[Variant], *, defaults: dict[str, bool], dark_schemes: list[str]) -> str:
-    """A ``<figure>`` playing ``variants``; the player script shows the one matching the palette."""
+    """A ``<figure>`` showing ``variants``; the player script shows the one matching the palette.
+
+    Videos get the player's switches; still pictures are plain images with no controls.
+    """
     flags = {**defaults, **spec.player}
-    description = spec.alt or variants[0].result.description or f"Animation: {spec.scene}"
+    still = variants[0].result.kind == "image"
+    description = spec.alt or variants[0].result.description or f"{'Picture' if still else 'Animation'}: {spec.scene}"
     label = f"{spec.caption}. {description}" if spec.caption and not spec.alt else description
-    videos = "".join(_video_html(v, label, flags) for v in variants)
+    media = "".join(_image_html(v, label) if still else _video_html(v, label, flags) for v in variants)
     style = f' style="max-width: {escape(spec.width)}"' if spec.width else ""
     caption = f"<figcaption>{escape(spec.caption)}</figcaption>" if spec.caption else ""
     table = _table_html(variants[0].result.table) if spec.table else ""
+    playing = "" if still else f' data-gradviz-autoplay="{_word(flags["autoplay"])}"'
     return (
-        f'<figure class="gradviz gradviz--{spec.align}"{style} data-gradviz-autoplay="{_word(flags["autoplay"])}"'
+        f'<figure class="gradviz gradviz--{spec.align}{" gradviz--still" if still else ""}"{style}{playing}'
         f' data-gradviz-dark="{escape(" ".join(dark_schemes))}">'
-        f"{videos}{caption}{table}</figure>"
+        f"{media}{caption}{table}</figure>"
     )
 
 
@@ -103,8 +118,8 @@ def assets_html(css_url: str, js_url: str) -> str:
 def _video_html(variant: Variant, label: str, flags: dict[str, bool]) -> str:
     result = variant.result
     attributes = [
-        f'src="{escape(variant.video_url)}"',
-        f'poster="{escape(variant.poster_url)}"',
+        f'src="{escape(variant.urls["mp4"])}"',
+        f'poster="{escape(variant.urls["png"])}"',
         f'width="{result.width}" height="{result.height}"',
         f'data-gradviz-theme="{variant.theme}"',
         f'data-gradviz-duration="{result.duration}"',
@@ -113,6 +128,12 @@ def _video_html(variant: Variant, label: str, flags: dict[str, bool]) -> str:
     ]
     attributes += [name for name in ("loop", "controls") if flags[name]]
     return f"<video {' '.join(attributes)}></video>"
+
+
+def _image_html(variant: Variant, label: str) -> str:
+    result = variant.result
+    return (f'<img src="{escape(variant.urls[result.codec])}" alt="{escape(label)}" width="{result.width}"'
+            f' height="{result.height}" data-gradviz-theme="{variant.theme}" loading="lazy" decoding="async">')
 
 
 def _table_html(table: Any) -> str:

@@ -60,7 +60,7 @@ class Engine:
         self.cache.prepare()
         self.renderer.forget()
         if progress is not None:
-            self.renderer.progress = progress
+            self.renderer.report_to(progress)
         if serving:
             self.edits.next_build()
         return BuildRun(settings=self.settings, library=self.library(), cache=self.cache, renderer=self.renderer,

@@ -2,6 +2,11 @@
 
 SuperFences hands a formatter the block's text but not where it came from, so the plugin scans
 each page's source with the same fence rules and matches blocks by their normalised text.
+
+SuperFences also formats every fence it finds before Markdown decides what is code: a fence inside
+an indented code block is formatted, then put back as text. A fence therefore only proposes a
+block (``PageFences``); the blocks are the proposals whose marker is still in the page's HTML, so
+the plugin never renders, counts or fails on what the page shows as code.
 """
 
 from __future__ import annotations
@@ -11,6 +16,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+from mkdocs_gradviz.core import embed
 from mkdocs_gradviz.core.spec import normalise
 
 LANGUAGE = "gradviz"
@@ -61,6 +67,33 @@ def claim(blocks: list[LocatedBlock], source: str) -> LocatedBlock | None:
             block.used = True
             return block
     return None
+
+
+@dataclass(frozen=True)
+class Proposal:
+    """A fence SuperFences formatted: a block if Markdown keeps it."""
+
+    line: int  # 1-based line of the opening fence; 0 if it could not be located
+    source: str
+    options: dict[str, str]
+
+
+class PageFences:
+    """One page's gradviz fences, from SuperFences' formatter calls to the blocks the page's HTML keeps."""
+
+    def __init__(self, located: list[LocatedBlock]) -> None:
+        self.located = located
+        self.proposals: list[Proposal] = []
+
+    def propose(self, source: str, options: dict[str, str]) -> str:
+        """Note a fence and return the marker that stands for it in the page's HTML."""
+        located = claim(self.located, source)
+        self.proposals.append(Proposal(located.line if located else 0, source, dict(options)))
+        return embed.fence_marker_html(len(self.proposals) - 1)
+
+    def keep(self, html: str, register: Callable[[Proposal], str]) -> str:
+        """``html`` with each marker Markdown kept replaced by ``register(proposal)``, in page order."""
+        return embed.replace_fence_markers(html, lambda index: register(self.proposals[index]))
 
 
 def fence_entry(formatter: Callable[..., str]) -> dict[str, Any]:

@@ -9,6 +9,11 @@ from typing import Any
 
 from mkdocs_gradviz.core.errors import CacheCorrupt
 
+VIDEO_FILE = "video.mp4"
+POSTER_FILE = "poster.png"
+#: Formats of a still picture; the render keeps whichever file is smaller.
+IMAGE_FORMATS = ("png", "webp")
+
 
 @dataclass(frozen=True)
 class RenderRequest:
@@ -24,6 +29,7 @@ class RenderRequest:
     fps: int
     theme: str
     key: str
+    still: bool = False  # a picture of the last frame instead of a video
 
 
 @dataclass(frozen=True)
@@ -39,7 +45,11 @@ class RenderJob:
 
 @dataclass(frozen=True)
 class RenderResult:
-    """What a finished render says of itself; stored in the cache entry's manifest."""
+    """What a finished render says of itself; stored in the cache entry's manifest.
+
+    A render is a video with its poster, or (a scene that plays nothing, or a block asking for a
+    still) one picture, whose ``codec`` is its file format and whose ``duration`` is 0.
+    """
 
     width: int
     height: int
@@ -48,6 +58,13 @@ class RenderResult:
     pix_fmt: str
     description: str = ""
     table: tuple[list[str], list[list[Any]]] | None = None
+    kind: str = "video"  # "video" or "image"
+
+    def file_names(self) -> dict[str, str]:
+        """The files this render leaves in its folder, by the suffix each gets in a built site."""
+        if self.kind == "image":
+            return {self.codec: f"image.{self.codec}"}
+        return {"mp4": VIDEO_FILE, "png": POSTER_FILE}
 
     def to_json(self) -> dict[str, Any]:
         return asdict(self)
@@ -58,7 +75,10 @@ class RenderResult:
         names = {f.name for f in fields(cls)}
         if not isinstance(data, dict) or not {"width", "height", "duration", "codec", "pix_fmt"} <= data.keys():
             raise CacheCorrupt(f"{where}: the recorded render result is incomplete")
-        return cls(**{name: value for name, value in data.items() if name in names})
+        result = cls(**{name: value for name, value in data.items() if name in names})
+        if result.kind not in ("video", "image") or (result.kind == "image" and result.codec not in IMAGE_FORMATS):
+            raise CacheCorrupt(f"{where}: the recorded render result names an unknown kind of file")
+        return result
 
 
 def write_json(path: Path, data: dict[str, Any]) -> None:

@@ -13,7 +13,11 @@ if TYPE_CHECKING:
 
 
 class RenderProgress:
-    """Counts renders as they are queued, started and finished; subclasses show it. Thread-safe."""
+    """Counts one build's renders as they are queued, started and finished; subclasses show it. Thread-safe.
+
+    ``total`` is what the build will see finish: the renders it queued, plus those an earlier build
+    left running (``carry``), minus those dropped before finishing (cancelled, or stopped).
+    """
 
     def __init__(self, concurrency: int = 1) -> None:
         self.concurrency = max(1, concurrency)
@@ -29,6 +33,17 @@ class RenderProgress:
         self.changed(request, None)
 
     def started(self, request: RenderRequest) -> None:
+        self.changed(request, None)
+
+    def carry(self, running: int) -> None:
+        """Count ``running`` renders that an earlier build started and this one will see finish."""
+        with self._lock:
+            self.total += running
+
+    def dropped(self, request: RenderRequest) -> None:
+        """A render that will not finish after all: cancelled before it started, or stopped."""
+        with self._lock:
+            self.total -= 1
         self.changed(request, None)
 
     def finished(self, request: RenderRequest, seconds: float, failed: bool) -> None:

@@ -24,6 +24,7 @@ from typing import TYPE_CHECKING
 
 from mkdocs_gradviz.core import worker
 from mkdocs_gradviz.core.job import RenderJob
+from mkdocs_gradviz.core.library import library_root
 from mkdocs_gradviz.core.process import run_in_process, start_fork_server, stop_running_renders
 from mkdocs_gradviz.core.progress import RenderProgress
 
@@ -38,8 +39,12 @@ BACKGROUND = (0, 0)
 
 @cache
 def environment() -> dict[str, str]:
-    """What besides a block itself changes pixels: Manim's version and gradviz's render code."""
-    render_code = hashlib.sha256(Path(worker.__file__).read_bytes()).hexdigest()
+    """What besides a block itself changes pixels: Manim's version and gradviz's render code.
+
+    The render code is the worker and the palette it takes code blocks' background and ink from.
+    """
+    sources = Path(worker.__file__).read_bytes() + (library_root() / "_palette.py").read_bytes()
+    render_code = hashlib.sha256(sources).hexdigest()
     return {"manim": version("manim"), "render_code": render_code}
 
 
@@ -83,6 +88,7 @@ class Renderer:
         self._workers: list[threading.Thread] = []
         self._closed = False
         self._listeners: list[Callable[[], None]] = []
+        self._stopping: set[str] = set()  # running renders being killed: they end without a report
 
     def submit(self, request: RenderRequest, *, priority: tuple[int, int] = BACKGROUND) -> Future[Entry]:
         """Queue ``request`` (once per key) and return the future of its cache entry.
@@ -112,7 +118,9 @@ class Renderer:
         with self._lock:
             dropped = [key for key in self._waiting if key not in keys]
             for key in dropped:
-                self._waiting.pop(key).future.cancel()
+                waiting = self._waiting.pop(key)
+                waiting.future.cancel()
+                self.progress.dropped(waiting.request)
                 del self._jobs[key]
         if dropped:
             self._changed()
@@ -144,6 +152,30 @@ class Renderer:
             self._jobs = {key: job for key, job in self._jobs.items()
                           if not job.done() or (not job.cancelled() and job.exception() is not None)}
 
+    def report_to(self, progress: RenderProgress) -> None:
+        """Count renders in ``progress`` from now on (a new build's): those still waiting or running count in its total."""
+        with self._lock:
+            progress.carry(len(self._waiting) + len(self._running))
+            self.progress = progress
+
+    def stop(self) -> list[Future[Entry]]:
+        """End every render now, for a build that failed: none starts, running ones are killed, none is kept.
+
+        Stopped renders report no progress and publish nothing; a later build renders them afresh.
+        Returns the futures of the killed renders, done once their processes are gone.
+        """
+        with self._lock:
+            for waiting in self._waiting.values():
+                waiting.future.cancel()
+                self.progress.dropped(waiting.request)
+                self._jobs.pop(waiting.request.key, None)
+            self._waiting.clear()
+            self._stopping.update(self._running)
+            killed = [self._jobs.pop(key) for key in self._running if key in self._jobs]
+        stop_running_renders()
+        self._changed()
+        return killed
+
     def shutdown(self, *, stop_running: bool = False) -> None:
         """Stop taking work and cancel what waits; running renders finish, or with ``stop_running`` are killed."""
         with self._lock:
@@ -152,6 +184,8 @@ class Renderer:
                 waiting.future.cancel()
             self._waiting.clear()
             self._lock.notify_all()
+            if stop_running:
+                self._stopping.update(self._running)
         if stop_running:  # after closing, so that no worker starts another render
             stop_running_renders()
         for worker_thread in self._workers:
@@ -191,17 +225,23 @@ class Renderer:
                 if waiting.future.set_running_or_notify_cancel():
                     self._running[waiting.request.key] = (waiting.request, time.monotonic())
                     break
+                self.progress.dropped(waiting.request)
         self._changed()
         return waiting
 
     def _finish(self, request: RenderRequest, future: Future[Entry], *, entry: Entry | None = None,
                 error: BaseException | None = None) -> None:
+        with self._lock:  # with the queue's change, so that a progress that takes over (report_to) counts it once
+            _, began = self._running.pop(request.key, (request, time.monotonic()))
+            if request.key in self._stopping:
+                self._stopping.discard(request.key)
+                self.progress.dropped(request)
+            else:
+                self.progress.finished(request, time.monotonic() - began, failed=error is not None)
         if error is None:
             future.set_result(entry)
         else:
             future.set_exception(error)
-        with self._lock:
-            self._running.pop(request.key, None)
         self._changed()
 
     def _changed(self) -> None:
@@ -213,7 +253,6 @@ class Renderer:
 
     def _render(self, request: RenderRequest) -> Entry:
         self.progress.started(request)
-        began = time.monotonic()
         staged = self.cache.staging(request.key)
         try:
             job = RenderJob(request, out=staged, tex_dir=self.cache.tex_dir, site_scenes=self.site_scenes,
@@ -225,7 +264,5 @@ class Renderer:
             entry = self.cache.publish(request.key, staged, result)
         except BaseException:
             shutil.rmtree(staged, ignore_errors=True)
-            self.progress.finished(request, time.monotonic() - began, failed=True)
             raise
-        self.progress.finished(request, time.monotonic() - began, failed=False)
         return entry

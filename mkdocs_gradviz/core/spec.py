@@ -37,6 +37,7 @@ class BlockSpec:
     code: str = ""
     quality: str | None = None
     theme: str | None = None
+    still: bool = False  # a picture of the last frame instead of a video
     # HTML-only options: changing them never re-renders.
     caption: str = ""
     alt: str = ""
@@ -51,6 +52,7 @@ OPTIONS: dict[str, Any] = {
     "scene": lambda v: _text(v, "scene"),
     "quality": lambda v: _choice(v, "quality", tuple(QUALITIES)),
     "theme": lambda v: _choice(v, "theme", THEMES),
+    "still": lambda v: _bool(v, "still"),
     "caption": lambda v: _text(v, "caption"),
     "alt": lambda v: _text(v, "alt"),
     **{flag: (lambda name: lambda v: _bool(v, name))(flag) for flag in PLAYER_FLAGS},
@@ -95,9 +97,10 @@ def requests_for(
     requests = []
     for variant in ("dark", "light") if chosen == "auto" else (chosen,):
         key = cache_key(kind=spec.kind, scene=spec.scene, module=module, params=spec.params, code=spec.code,
-                        sources=sources, size=(width, height, fps), theme=variant, environment=environment)
+                        sources=sources, size=(width, height, fps), theme=variant, still=spec.still,
+                        environment=environment)
         requests.append(RenderRequest(spec.kind, spec.scene, module, spec.params, spec.code,
-                                      width, height, fps, variant, key))
+                                      width, height, fps, variant, key, still=spec.still))
     return requests
 
 

@@ -1,4 +1,4 @@
-"""Runs inside a render process: one job in, a video, a poster and a result file out.
+"""Runs inside a render process: one job in, a video and its poster (or a still picture) and a result file out.
 
 Only this module imports Manim. Render processes are forked from a server that has imported Manim
 once (see ``render.py``), so a render does not pay for the import. This module's source is part of
@@ -15,12 +15,11 @@ from pathlib import Path
 from typing import Any
 
 from mkdocs_gradviz.core.errors import GradvizError, LibraryError, RenderError
-from mkdocs_gradviz.core.job import RenderJob, RenderResult, write_json
+from mkdocs_gradviz.core.job import POSTER_FILE, VIDEO_FILE, RenderJob, RenderResult, write_json
 
 CODE_FILENAME = "<gradviz block>"
 RESULT = "result.json"
 ERROR = "error.json"
-_LIGHT_TEXT = "#1f2328"
 
 
 def preload() -> None:
@@ -91,6 +90,8 @@ def _limit_resources(memory_limit_mib: int) -> None:
 
 def run_job(job: RenderJob) -> RenderResult:
     """Render ``job`` into ``job.out``; return what the scene says of itself."""
+    from mkdocs_gradviz.scenes._palette import palette
+
     request = job.request
     scratch = job.out / "scratch"
     scratch.mkdir(parents=True, exist_ok=True)
@@ -102,6 +103,8 @@ def run_job(job: RenderJob) -> RenderResult:
     from manim import tempconfig  # imported here: the parent process never pays for Manim
 
     _share_tex_cache_safely(job.tex_dir)
+    _refuse_formulas_manim_would_patch()
+    colours = palette()  # GRADVIZ_THEME is set: code blocks get the library scenes' background and text colour
     settings = {
         "pixel_width": request.width,
         "pixel_height": request.height,
@@ -112,11 +115,14 @@ def run_job(job: RenderJob) -> RenderResult:
         "no_latex_cleanup": True,  # Manim's cleanup deletes other renders' files from the shared tex dir
         "progress_bar": "none",
         "verbosity": "ERROR",
-        "background_color": "#ffffff" if request.theme == "light" else "#000000",
+        "background_color": colours.background,
+        # A still renders only the last frame, as `manim -s` does, skipping the animations' frames.
+        "save_last_frame": request.still,
+        "write_to_movie": not request.still,
     }
     with tempconfig(settings):
         if request.theme == "light":
-            _darken_defaults()  # scenes that keep Manim's default white must stay visible
+            _white_drawn_as(colours.foreground)  # scenes that keep Manim's default white must stay visible
         scene = _load_scene_class(request)(**request.params)
         describe = getattr(scene, "describe", None)
         step_table = getattr(scene, "step_table", None)
@@ -125,12 +131,12 @@ def run_job(job: RenderJob) -> RenderResult:
             "table": step_table() if callable(step_table) else None,
         }
         scene.render()
-        movie = Path(scene.renderer.file_writer.movie_file_path or "")
-        if not movie.is_file():
-            raise RenderError("the scene played no animation, so there is no video: use self.play(...) or self.wait()")
+        movie = None if request.still else Path(scene.renderer.file_writer.movie_file_path or "")
         last_frame = scene.renderer.get_frame()
-    video = _publish_video(movie, job.out / "video.mp4")
-    _save_poster(last_frame, job.out / "poster.png")
+    if movie is None or not movie.is_file():  # a scene that plays nothing is a picture, as Manim makes it
+        return RenderResult(**_save_still(last_frame, job.out), **words, kind="image")
+    video = _publish_video(movie, job.out / VIDEO_FILE)
+    _save_poster(last_frame, job.out / POSTER_FILE)
     return RenderResult(**video, **words)
 
 
@@ -166,6 +172,60 @@ def _share_tex_cache_safely(tex_dir: Path) -> None:
     SVGMobject.generate_mobject = parse_locked
 
 
+def _refuse_formulas_manim_would_patch() -> None:
+    """Stop a render on a formula that is not valid TeX, instead of letting Manim patch it silently.
+
+    Before LaTeX sees a formula, MathTex balances stray braces, turns an unmatched ``\\left`` or
+    ``\\right`` into ``\\big`` and drops a half ``array``, so that a formula split over several
+    strings still compiles. A typo such as ``\\frac{1}{`` then renders as something else without a
+    word. When Manim changes a formula, the formula as written is compiled too (only then, so a
+    correct formula costs nothing more), and LaTeX's own error stops the render.
+    """
+    from manim.mobject.text.tex_mobject import SingleStringMathTex
+
+    modify = SingleStringMathTex._get_modified_expression
+
+    def checked(self: SingleStringMathTex, tex_string: str) -> str:
+        modified = modify(self, tex_string)
+        if modified != tex_string.strip():
+            problem = _latex_error(tex_string.strip(), self.tex_environment, self.tex_template)
+            if problem:
+                raise RenderError(f"LaTeX rejects the formula \"{_as_written(tex_string)}\" (Manim would patch it "
+                                  f"and render something else):\n{problem}")
+        return modified
+
+    SingleStringMathTex._get_modified_expression = checked
+
+
+def _latex_error(expression: str, environment: str | None, template: Any) -> str:
+    """LaTeX's first error line for ``expression`` in ``environment``, or "" if it compiles."""
+    import subprocess
+    import tempfile
+
+    from manim.utils.tex_file_writing import make_tex_compilation_command
+
+    code = (template.get_texcode_for_expression_in_env(expression, environment) if environment
+            else template.get_texcode_for_expression(expression))
+    compiler = template.tex_compiler if isinstance(template.tex_compiler, str) else template.tex_compiler[0]
+    with tempfile.TemporaryDirectory(prefix="formula.", dir=Path.cwd()) as folder:  # in the render's scratch folder
+        tex = Path(folder) / "formula.tex"
+        tex.write_text(code, encoding="utf-8")
+        command = make_tex_compilation_command(compiler, template.output_format, tex, Path(folder))
+        status = subprocess.run(command, cwd=folder, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
+                                stderr=subprocess.DEVNULL, check=False).returncode
+        log = tex.with_suffix(".log")
+        lines = log.read_text(encoding="utf-8", errors="replace").splitlines() if log.is_file() else []
+    errors = [line for line in lines if line.startswith("!")]
+    if errors:
+        return errors[0]
+    return f"{compiler} failed with status {status}" if status else ""
+
+
+def _as_written(tex: str) -> str:
+    """A formula as its author wrote it: without the markers MathTex puts around each of its strings."""
+    return re.sub(r"\\special\{dvisvgm:raw </?g[^}]*\}", "", tex).strip()
+
+
 def _formula_lock(tex_dir: Path, expression: str, environment: str | None, tex_template: Any) -> Path:
     import hashlib
 
@@ -197,13 +257,26 @@ def _import_scene_module(name: str) -> Any:
                            f"the scene module cannot be imported: {type(error).__name__}: {error}") from None
 
 
-def _darken_defaults() -> None:
-    """Make Manim's white-by-default text and strokes readable on the light background."""
-    import manim
+def _white_drawn_as(ink: str) -> None:
+    """Draw white strokes and fills in ``ink``: Manim's default white would vanish on the light background.
 
-    for name in ("VMobject", "Text", "MarkupText", "MathTex", "Tex", "SingleStringMathTex", "Dot", "Line",
-                 "NumberPlane", "Axes", "NumberLine", "DecimalNumber", "Integer"):
-        getattr(manim, name).set_default(color=_LIGHT_TEXT)
+    Many Manim classes name white in their own signature (``Square``, ``Arrow``, ``Dot``...), so
+    changing class defaults misses some; every stroke and fill passes through the camera instead.
+    """
+    import numpy as np
+    from manim import ManimColor
+    from manim.camera.camera import Camera
+
+    rgb = np.array(ManimColor(ink).to_rgb())
+    paint = Camera.set_cairo_context_color
+
+    def set_colour(self: Camera, ctx: Any, rgbas: Any, vmobject: Any) -> Camera:
+        rgbas = np.array(rgbas, dtype=float)
+        white = np.all(rgbas[:, :3] >= 0.999, axis=1)
+        rgbas[white, :3] = rgb
+        return paint(self, ctx, rgbas, vmobject)
+
+    Camera.set_cairo_context_color = set_colour
 
 
 def _publish_video(movie: Path, target: Path) -> dict[str, Any]:
@@ -227,6 +300,23 @@ def _save_poster(frame: Any, target: Path) -> None:
     from PIL import Image
 
     Image.fromarray(frame[..., :3]).save(target, optimize=True)
+
+
+def _save_still(frame: Any, folder: Path) -> dict[str, Any]:
+    """Save ``frame`` as the render's picture: lossless PNG or lossless WebP, whichever is smaller."""
+    import io
+
+    from PIL import Image
+
+    picture = Image.fromarray(frame[..., :3])
+    encoded = {}
+    for name, options in (("png", {"optimize": True}), ("webp", {"lossless": True, "quality": 100, "method": 4})):
+        buffer = io.BytesIO()
+        picture.save(buffer, format=name.upper(), **options)
+        encoded[name] = buffer.getvalue()
+    chosen = min(encoded, key=lambda name: len(encoded[name]))
+    (folder / f"image.{chosen}").write_bytes(encoded[chosen])
+    return {"width": picture.width, "height": picture.height, "duration": 0.0, "codec": chosen, "pix_fmt": "rgb24"}
 
 
 def _explain(error: BaseException) -> dict[str, Any]:
