@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from mkdocs_gradviz.core.fence import claim, locate_blocks
@@ -66,3 +68,61 @@ def test_claim_matches_formatter_source_once_each() -> None:
     assert claim(blocks, "scene: Pulse\n").line == 1
     assert claim(blocks, "scene: Pulse").line == 6
     assert claim(blocks, "scene: Pulse") is None
+
+
+INDENTED_EXAMPLES = """\
+# Examples
+
+A paragraph, then a gradviz fence inside an indented code block:
+
+    ```gradviz
+    scene: Pulse
+    ```
+
+Code around the fence, and a block that would fail:
+
+    some code
+    ```gradviz
+    scene: Nope
+    ```
+    more code
+
+Indented with a tab, code that would raise:
+
+\t```gradviz
+\tclass Broken(Scene):
+\t    def construct(self):
+\t        1 / 0
+\t```
+
+* A list item holding a code block:
+
+        ```gradviz
+        scene: Pulse
+        radius: 2
+        ```
+
+!!! note
+    An admonition holding a code block:
+
+        ```gradviz
+        scene: Pulse
+        radius: 3
+        ```
+"""
+
+
+def test_the_plugin_never_changes_how_a_page_parses(site) -> None:
+    """Fences inside indented code blocks stay code: the same article with the plugin on and off, and no block."""
+    site.page("index.md", INDENTED_EXAMPLES)
+    articles, found = {}, None
+    for enabled in ("true", "false"):
+        site.configure(plugin=f"enabled: {enabled}\n", theme="material")
+        plugin = site.build()
+        articles[enabled] = re.search(r"<article.*?</article>", site.html(), re.S).group(0)
+        found = plugin.run.report.found if found is None else found  # the build with the plugin on
+    assert articles["true"] == articles["false"]
+    assert found == 0
+    assert articles["true"].count("```gradviz") == 5
+    assert not (site.root / ".cache" / "gradviz" / "entries").is_dir() or \
+        not any((site.root / ".cache" / "gradviz" / "entries").iterdir()), "nothing was rendered"
