@@ -61,7 +61,10 @@ class GradvizPlugin(BasePlugin[GradvizConfig]):
 
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig | None:
         if not self.config.enabled:
-            return None
+            # The same file's Zensical fence (mkdocs_gradviz.zensical) is no formatter MkDocs can call: drop it too.
+            fences = config.mdx_configs.get("pymdownx.superfences", {}).get("custom_fences", [])
+            fences[:] = [f for f in fences if f.get("name") != fence.LANGUAGE]
+            return config
         if "pymdownx.superfences" not in config.markdown_extensions:
             raise PluginError("gradviz needs the pymdownx.superfences Markdown extension; add it to markdown_extensions")
         project = Path(config.config_file_path or ".").resolve().parent

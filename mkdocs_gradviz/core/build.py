@@ -97,7 +97,6 @@ class BuildRun:
         """Say which page the next blocks are on, and its text (an edited page's renders go first)."""
         self._page_edited = self.edits is not None and self.edits.page_edited(page, source)
 
-
     def add(self, page: str, line: int, source: str, options: dict[str, str]) -> str:
         """Register one block; return the slot that stands for it in the page's HTML."""
         block = Block(page, line, scene=str(options.get("scene") or scene_named_in(source)))
@@ -198,28 +197,34 @@ class BuildRun:
             files.update(self._files_of(block))
         return files
 
-    def fill_slots(self, html: str, url: Callable[[str], str]) -> str:
-        """``html`` with each block's slot replaced by its figure; ``url`` makes a site path page-relative."""
+    def fill_slots(self, html: str, url: Callable[[str], str], *, plain_url: Callable[[str], str] | None = None) -> str:
+        """``html`` with each block's slot replaced by its figure; ``url`` makes a site path page-relative.
+
+        ``plain_url`` (default: ``url``) does it for the attributes no site generator rewrites
+        (``poster``, ``data-*``): Zensical rewrites ``src`` and ``href`` as relative to the page's
+        source file, so there the two differ.
+        """
         base = self.settings.output_dir.strip("/")
-        return embed.fill_slots(html, lambda index: self._slot_html(index, base, url),
+        return embed.fill_slots(html, lambda index: self._slot_html(index, base, url, plain_url or url),
                                 embed.assets_html(url(f"{base}/gradviz.css"), url(f"{base}/gradviz.js")))
 
-    def _slot_html(self, index: int, base: str, url: Callable[[str], str]) -> str:
+    def _slot_html(self, index: int, base: str, url: Callable[[str], str], plain_url: Callable[[str], str]) -> str:
         block = self.blocks[index]
         if not self.is_pending(block):
-            return self._block_html(block, base, url)
+            return self._block_html(block, base, url, plain_url)
         self._placeholders[index] = url
         outlooks = forecast(self.renderer.snapshot(), self.cache.times.read())
         waiting = [outlooks[r.key] for r in block.requests if r.key in outlooks]
         return embed.pending_html(block.spec, block.scene, describe(waiting, block.spec.quality or self.quality),
-                                  status_url=url(self._status_uri(index)),
+                                  status_url=plain_url(self._status_uri(index)),
                                   size=(block.requests[0].width, block.requests[0].height))
 
-    def _block_html(self, block: Block, base: str, url: Callable[[str], str]) -> str:
+    def _block_html(self, block: Block, base: str, url: Callable[[str], str],
+                    plain_url: Callable[[str], str] | None = None) -> str:
         if block.error is not None:
             return embed.error_html(f"{block.error.page}:{block.error.line}", block.error.message)
         variants = [embed.Variant(theme, {suffix: url(embed.render_uri(base, entry.key, suffix)) for suffix in entry.files()},
-                                  entry.result)
+                                  entry.result, poster_url=(plain_url or url)(embed.render_uri(base, entry.key, "png")))
                     for theme, entry in block.entries.items()]
         return embed.figure_html(block.spec, variants, defaults=self.settings.player_defaults(),
                                  dark_schemes=list(self.settings.dark_schemes))

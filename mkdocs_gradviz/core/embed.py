@@ -27,8 +27,9 @@ class Variant:
     """One render of a block (a video, or a still picture), with its files' URLs relative to the page."""
 
     theme: str
-    urls: dict[str, str]  # by file suffix, as ``Entry.files()`` names them
+    urls: dict[str, str]  # by file suffix, as ``Entry.files()`` names them; for ``src`` attributes
     result: RenderResult
+    poster_url: str = ""  # the video's poster, for the ``poster`` attribute, which no site generator rewrites
 
 
 def render_uri(output_dir: str, key: str, suffix: str) -> str:
@@ -119,7 +120,7 @@ def _video_html(variant: Variant, label: str, flags: dict[str, bool]) -> str:
     result = variant.result
     attributes = [
         f'src="{escape(variant.urls["mp4"])}"',
-        f'poster="{escape(variant.urls["png"])}"',
+        f'poster="{escape(variant.poster_url or variant.urls["png"])}"',
         f'width="{result.width}" height="{result.height}"',
         f'data-gradviz-theme="{variant.theme}"',
         f'data-gradviz-duration="{result.duration}"',
