@@ -101,6 +101,11 @@ class Fonts(Scene):
     def construct(self):
         self.play(Write(Text("Gradient", font="DejaVu Serif", weight=BOLD)), run_time=0.5)
 ```''', "video", 1),
+    "background_rectangle": ('''```gradviz theme="light"
+class Labelled(Scene):
+    def construct(self):
+        self.add(Text("label", font_size=96).add_background_rectangle(), Square(side_length=5))
+```''', "img", 1),
     "several_scenes": ('''```gradviz scene="Second" theme="dark"
 class First(Scene):
     def construct(self):
@@ -189,13 +194,29 @@ def test_an_image_from_an_array_shows_its_pixels(built) -> None:
     assert all(abs(cells[r][c] - expected[r][c]) <= 12 for r in range(2) for c in range(4)), cells
 
 
+def test_light_variant_draws_white_in_ink_but_keeps_background_rectangles(built) -> None:
+    """In the light variant Manim's default white is drawn dark, except a BackgroundRectangle, which stays white."""
+    from PIL import Image, ImageStat
+
+    _, plugin = built
+    (block,) = [b for b in plugin.run.blocks if b.scene == "Labelled"]
+    (path,) = block.entries["light"].files().values()
+    with Image.open(path) as picture:
+        grey = picture.convert("L")
+        label = ImageStat.Stat(grey.crop((103, 62, 153, 82))).mean[0]  # the middle of the word and its rectangle
+        # The square's top side, 45 px above the centre: a hairline at this size, grey where white would be 255.
+        square_edge = min(grey.getpixel((x, y)) for x in range(118, 139) for y in range(20, 34))
+    assert label > 150, "the rectangle behind the label is the light background, not a dark box"
+    assert square_edge < 230, "the white-by-default square is drawn in dark ink"
+
+
 def test_report_counts_stills_as_pictures(built) -> None:
     """The build line says how many videos and how many pictures it rendered."""
     _, plugin = built
     report = plugin.run.report
     assert (report.found, report.failed) == (len(IDIOMS), 0)
     assert report.rendered == sum(variants for _, _, variants in IDIOMS.values())
-    assert report.line().startswith(f"{len(IDIOMS)} blocks, 8 videos and 5 images rendered, 0 reused from cache")
+    assert report.line().startswith(f"{len(IDIOMS)} blocks, 8 videos and 6 images rendered, 0 reused from cache")
 
 
 def test_rendered_files_are_where_the_html_points(built) -> None:

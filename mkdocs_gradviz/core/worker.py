@@ -262,15 +262,18 @@ def _white_drawn_as(ink: str) -> None:
 
     Many Manim classes name white in their own signature (``Square``, ``Arrow``, ``Dot``...), so
     changing class defaults misses some; every stroke and fill passes through the camera instead.
+    A ``BackgroundRectangle`` keeps its colour: it is the background's, white here on purpose.
     """
     import numpy as np
-    from manim import ManimColor
+    from manim import BackgroundRectangle, ManimColor
     from manim.camera.camera import Camera
 
     rgb = np.array(ManimColor(ink).to_rgb())
     paint = Camera.set_cairo_context_color
 
     def set_colour(self: Camera, ctx: Any, rgbas: Any, vmobject: Any) -> Camera:
+        if isinstance(vmobject, BackgroundRectangle):
+            return paint(self, ctx, rgbas, vmobject)
         rgbas = np.array(rgbas, dtype=float)
         white = np.all(rgbas[:, :3] >= 0.999, axis=1)
         rgbas[white, :3] = rgb
