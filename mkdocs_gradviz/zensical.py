@@ -61,7 +61,7 @@ log = logging.getLogger(__name__)
 _AFTER_RAW_HTML = 5
 
 
-def formatter(**options: Any) -> GradvizFence | Callable[..., str]:
+def formatter(**options: Any) -> GradvizFence:
     """The fence's ``format`` factory: Zensical calls it with the fence's ``kwds`` on each configuration parse."""
     _show_logs()
     with _configuration_errors():
@@ -114,7 +114,7 @@ class GradvizFence:
             raise SuperFencesException("gradviz: mkdocs_gradviz.zensical is the fence of Zensical builds; "
                                        "under MkDocs, add the gradviz plugin instead")
         context = md.preprocessors["rendering_context"]
-        site = self.site.for_root(Path(context.config["root_dir"]), context.config)
+        site = self.site.for_root(Path(context.config["root_dir"]).resolve(), context.config)
         page = _PagePostprocessor(md, site, context.page.path, context.page.url)
         md.postprocessors.register(page, "gradviz", _AFTER_RAW_HTML)
         return page
@@ -151,7 +151,7 @@ class _PagePostprocessor(Postprocessor):
         return posixpath.relpath(uri, posixpath.dirname(self.url) or ".")
 
 
-def _unpickle(options: dict[str, Any], fingerprint: dict[str, Any]) -> GradvizFence | Callable[..., str]:
+def _unpickle(options: dict[str, Any], fingerprint: dict[str, Any]) -> GradvizFence:
     """What a pickled formatter becomes again: the formatter of its options, in this process."""
     return formatter(**options)
 

@@ -231,12 +231,13 @@ def _excluded(patterns: str, output_dir: str) -> Callable[[str], bool]:
 def _copy_if_changed(source: Path, target: Path) -> None:
     """``target`` made a copy of ``source`` unless it already is one; written under a dot-name, then renamed.
 
-    Render files are named by their content's key, so an equal size is an equal file; the player's
-    two small files are compared byte for byte. Zensical neither copies nor announces dot-files.
+    A render's files are named by its key, so an equal size means an equal file; the player's two
+    small files keep their names across versions and are compared byte for byte. Zensical neither
+    copies nor announces dot-files, so a half-written file is never published.
     """
     try:
         if target.is_file() and target.stat().st_size == source.stat().st_size and (
-                target.suffix in (".mp4", ".png", ".webp", ".gif", ".svg") or target.read_bytes() == source.read_bytes()):
+                target.name not in embed.PLAYER_ASSETS or target.read_bytes() == source.read_bytes()):
             return
         target.parent.mkdir(parents=True, exist_ok=True)
         temporary = target.with_name(f".{target.name}.{os.getpid()}.tmp")

@@ -25,6 +25,7 @@ from mkdocs.config import load_config
 from test_browser import (
     CHROMIUM,
     CHROMIUM_ARGS,
+    SCREENSHOTS,
     QuietServer,
     RangeRequestHandler,
     Watched,
@@ -84,7 +85,7 @@ class Project:
 def zensical(root: Path, *args: str, **env: str) -> subprocess.CompletedProcess[str]:
     """Run the ``zensical`` command in ``root``; its output is stdout and stderr together."""
     return subprocess.run([sys.executable, "-m", "zensical", *args], cwd=root, env={**os.environ, **env},
-                          stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, timeout=900, check=False)
+                          stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, check=False)
 
 
 def figures(site: Path) -> dict[str, list[str]]:
@@ -214,6 +215,11 @@ def test_a_bad_block_fails_the_build_with_its_page_and_line(project: Project) ->
     assert "SuperFencesException: gradviz could not render 1 block(s)" in result.stdout
     assert "docs/lessons/bad.md:7: parameter 'radius' = 9.0 is out of range" in result.stdout
 
+    project.page("lessons/bad.md", BAD.replace("radius: 9\n```\n", "radius: 1\n"))
+    result = project.build()
+    assert result.returncode == 1
+    assert "Error: gradviz: docs/lessons/bad.md:5: unterminated gradviz fence" in result.stdout
+
     project.configure(kwds="{qualty: low}")
     result = project.build()
     assert result.returncode == 1
@@ -287,7 +293,7 @@ def zensical_course(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, sub
     return root, zensical(root, "build", GRADVIZ_QUALITY="tiny", SITE_URL=SITE_URL)
 
 
-def test_the_course_builds_with_zensical_into_the_figures_mkdocs_makes(zensical_course, course) -> None:  # noqa: F811
+def test_the_course_builds_with_zensical_into_the_figures_mkdocs_makes(course, zensical_course) -> None:  # noqa: F811
     """One mkdocs.yml: ``zensical build`` and ``mkdocs build`` give every page the same figures, files present."""
     root, second = zensical_course
     mkdocs_site, _ = course
@@ -308,6 +314,7 @@ def test_the_zensical_course_plays_in_chromium_across_palettes_and_instant_navig
     server = QuietServer(("127.0.0.1", 0), functools.partial(RangeRequestHandler, directory=str(webroot)))
     threading.Thread(target=server.serve_forever, daemon=True).start()
     base = f"http://127.0.0.1:{server.server_port}/gradviz/"
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     try:
         with sync_playwright() as playwright:
             browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
@@ -316,6 +323,7 @@ def test_the_zensical_course_plays_in_chromium_across_palettes_and_instant_navig
             page = watched.page
             page.goto(base + "lessons/01-loss-and-gradient/", wait_until="networkidle")
             figure = page.locator("figure.gradviz").first
+            figure.scroll_into_view_if_needed()  # the player plays only what is on screen
             assert _shown(figure) == ("light", {"light": "block", "dark": "none"})
             _wait_playing(_shown_video(figure))
             _toggle_palette(page)
@@ -329,9 +337,11 @@ def test_the_zensical_course_plays_in_chromium_across_palettes_and_instant_navig
                                    ".textContent)")
             assert page.evaluate("window.stillTheSameDocument") is True, "the click was not an instant navigation"
             following = page.locator("figure.gradviz").first
+            following.scroll_into_view_if_needed()
             page.wait_for_function("f => f.dataset.gradvizReady === 'true' && f.dataset.gradvizShow === 'dark'",
                                    arg=following.element_handle())
             _wait_playing(_shown_video(following))
+            page.screenshot(path=str(SCREENSHOTS / "zensical-course-dark.png"))
             assert watched.problems == []
             browser.close()
     finally:
