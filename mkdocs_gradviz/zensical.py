@@ -98,6 +98,7 @@ class GradvizFence:
             raise
         except Exception as error:  # SuperFences would swallow it and show the block as plain code
             if not self.site.serving:
+                self.site.failed = True
                 raise SuperFencesException(f"gradviz: {type(error).__name__}: {error}") from error
             log.exception("a gradviz block could not be read")
             return embed.error_html("this page", f"{type(error).__name__}: {error}")
@@ -138,6 +139,7 @@ class _PagePostprocessor(Postprocessor):
             raise
         except Exception as error:  # a bug must not pass for a page without blocks
             if not self.site.serving:
+                self.site.failed = True
                 raise SuperFencesException(f"gradviz: {self.label}: {type(error).__name__}: {error}") from error
             log.exception("%s: the page's gradviz blocks could not be embedded", self.label)
             return text

@@ -58,6 +58,7 @@ class ZensicalSite:
     keys: set[str] = field(default_factory=set)  # render keys of the converted pages
     began: float = field(default_factory=time.monotonic)
     last_render: float = 0.0
+    failed: bool = False  # a block stopped the build
     others: dict[tuple[Path, str, str], ZensicalSite] = field(default_factory=dict)
 
     @classmethod
@@ -84,7 +85,7 @@ class ZensicalSite:
                 continue
         # Renders of pages Zensical has cached are published as they finish: no formatter call will.
         for future in plan.unfinished():
-            future.add_done_callback(lambda _: site.publish_plan())
+            future.add_done_callback(lambda _: site.render_finished())
         site.publish_plan()
         if project.serving:
             engine.renderer.warm_up()  # the author's first edit should not wait for Manim's import
@@ -156,6 +157,7 @@ class ZensicalSite:
         for error in errors:
             self.log.error("%s", error)
         if errors and not self.serving:
+            self.failed = True
             raise SuperFencesException(f"gradviz could not render {len(errors)} block(s):\n"
                                        + "\n".join(map(str, errors)))
         html = run.fill_slots(html, src_url, plain_url=plain_url)
@@ -171,11 +173,15 @@ class ZensicalSite:
                         _copy_if_changed(Path(source), root / uri)
                     self.published.add(uri)
 
+    def render_finished(self) -> None:
+        """A render of the site-wide queue is done (called on its render thread): publish it."""
+        self.last_render = time.monotonic()
+        self.publish_plan()
+
     def publish_plan(self) -> None:
-        """Publish what the site-wide renders have produced so far (called as each finishes)."""
+        """Publish what the site-wide renders have produced so far."""
         try:
             with _publish_lock:
-                self.last_render = time.monotonic()
                 self.plan.collect(wait=False)
                 files = self.plan.site_files()
             self.publish(files)
@@ -183,10 +189,18 @@ class ZensicalSite:
             self.log.exception("the finished renders could not be copied into the site")
 
     def finish(self) -> None:
-        """At the end of ``zensical build``: the site-wide renders in and published, the build's line logged."""
-        self.plan.collect(wait=True)
-        self.publish_plan()
-        self.engine.shutdown()
+        """At the end of ``zensical build``: the site-wide renders in and published, the build's line logged.
+
+        Pages Zensical had cached call no formatter, yet their renders may be missing (a deleted
+        cache): the site-wide queue renders them, and they are published here at the latest. A
+        build that failed ends its renders instead of waiting for them.
+        """
+        if self.failed:
+            self.plan.cancel()
+        else:
+            self.plan.collect(wait=True)
+            self.publish_plan()
+        self.engine.shutdown(stop_running=self.failed)
         progress = self.engine.renderer.progress
         self.total.rendered = progress.done - progress.failed
         self.total.cached = max(0, len(self.keys) - self.total.rendered)
