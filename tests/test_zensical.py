@@ -258,7 +258,8 @@ def test_turning_gradviz_off_leaves_blocks_as_code_for_both_tools(project: Proje
 
 
 def test_serve_shows_a_bad_block_in_the_page_and_keeps_serving(project: Project) -> None:
-    """Under ``zensical serve`` a failing block is an error box in its page; the server stays up and serves videos."""
+    """Under ``zensical serve`` a failing block is an error box in its page; the server stays up, serves the
+    videos gradviz copies into docs_dir, and rebuilds only for the edit."""
     project.page("index.md", PULSE)
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
@@ -278,6 +279,7 @@ def test_serve_shows_a_bad_block_in_the_page_and_keeps_serving(project: Project)
         server.terminate()
         output = server.communicate(timeout=30)[0]
     assert "docs/bad.md:7: parameter 'radius' = 9.0 is out of range" in output
+    assert output.count("No issues found") == 2, output  # the first build and the edit: no loop from gradviz's files
 
 
 @pytest.fixture(scope="module")
