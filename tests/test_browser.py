@@ -10,6 +10,7 @@ import shutil
 import sys
 import textwrap
 import threading
+from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from http import HTTPStatus
@@ -20,6 +21,8 @@ import av
 import pytest
 from mkdocs.commands.build import build
 from mkdocs.config import load_config
+from mkdocs_gradviz.scenes._palette import DARK, LIGHT
+from PIL import Image
 from playwright.sync_api import Browser, BrowserContext, ConsoleMessage, Page, Request, Response, sync_playwright
 
 REPO = Path(__file__).parents[1]
@@ -237,13 +240,15 @@ def test_reduced_motion_shows_paused_videos_with_controls(served: Served, browse
     context = browser.new_context(viewport={"width": 1280, "height": 900}, reduced_motion="reduce")
     try:
         page = context.new_page()
+        page.add_init_script(PLAY_RECORDER)
         page.goto(served.url + LESSON, wait_until="networkidle")
-        page.wait_for_timeout(800)
+        _settled(page)
         shown = [v for v in page.locator("figure.gradviz video").all() if v.is_visible()]
         assert len(shown) == 3
         for video in shown:
             state = video.evaluate("v => ({paused: v.paused, time: v.currentTime, controls: v.controls})")
             assert state == {"paused": True, "time": 0, "controls": True}
+        assert page.evaluate("window.gradvizPlayCalls") == [], "nothing was asked to play"
         html = (served.site / LESSON / "index.html").read_text(encoding="utf-8")
         aligned = re.search(r'<figure class="gradviz gradviz--right".*?</figure>', html).group(0)
         assert " controls" not in aligned, "the block says controls: false, so controls come from the script"
@@ -254,12 +259,14 @@ def test_reduced_motion_shows_paused_videos_with_controls(served: Served, browse
 def test_videos_play_only_while_on_screen(served: Served, context: BrowserContext) -> None:
     """Without reduced motion the on-screen video plays muted; one far off screen stays paused until scrolled to."""
     page = context.new_page()
+    page.add_init_script(PLAY_RECORDER)
     page.goto(served.url + LESSON)
     first, far = page.locator("figure.gradviz").first, page.locator("figure.gradviz").last
     near_video = _wait_playing(_shown_video(first))
     assert near_video.evaluate("v => v.muted")
-    page.wait_for_timeout(500)
+    _settled(page)
     assert _shown_video(far).evaluate("v => ({paused: v.paused, time: v.currentTime})") == {"paused": True, "time": 0}
+    assert _shown_video(far).get_attribute("src") not in page.evaluate("window.gradvizPlayCalls")
 
     far.scroll_into_view_if_needed()
     _wait_playing(_shown_video(far))
@@ -351,7 +358,7 @@ def test_without_javascript_the_dark_video_shows_with_controls(served: Served, b
 @pytest.mark.parametrize(("device", "width", "height"), [("desktop", 1280, 900), ("phone", 390, 844)])
 def test_screenshots_of_a_lesson(served: Served, browser: Browser, device: str, width: int, height: int,
                                  scheme: str) -> None:
-    """A lesson is captured at desktop and phone widths in light and dark, into test-artifacts/screenshots."""
+    """On desktop and phone, in light and dark, a screenshot shows each figure whole, on screen, in the palette's variant."""
     context = browser.new_context(viewport={"width": width, "height": height}, device_scale_factor=1,
                                   is_mobile=device == "phone", has_touch=device == "phone")
     try:
@@ -364,13 +371,22 @@ def test_screenshots_of_a_lesson(served: Served, browser: Browser, device: str, 
                              ("aligned", page.locator("figure.gradviz--right"))):
             figure.scroll_into_view_if_needed()
             video = _shown_video(figure)
-            video.evaluate("v => new Promise(done => { v.pause(); v.addEventListener('seeked', done, {once: true});"
+            video.evaluate("v => new Promise(done => { v.pause(); v.requestVideoFrameCallback(() => done());"  # painted
                            " v.currentTime = v.duration - 0.05; })")
             if part == "top":
                 page.evaluate("window.scrollTo(0, 0)")
-            name = SCREENSHOTS / f"lesson-{device}-{'dark' if scheme == 'slate' else 'light'}-{part}.png"
+            theme = "dark" if scheme == "slate" else "light"
+            name = SCREENSHOTS / f"lesson-{device}-{theme}-{part}.png"
             page.screenshot(path=str(name))
-            assert name.stat().st_size > 10_000
+            assert _shown(figure)[0] == theme and page.evaluate("document.body.dataset.mdColorScheme") == scheme
+            box = video.bounding_box()
+            assert box["x"] >= 0 and box["y"] >= 0, name
+            assert box["x"] + box["width"] <= width and box["y"] + box["height"] <= height, f"{name}: off screen"
+            assert box["width"] >= min(300, width * 0.8), f"{name}: too small to read"
+            assert box["height"] == pytest.approx(box["width"] * 144 / 256, abs=2), f"{name}: distorted"
+            seen = Seen.of(Image.open(name), box)
+            assert seen.shows_background(theme), f"{name}: {seen}"
+            assert seen.shows_a_drawing(theme), f"{name}: an empty frame"
     finally:
         context.close()
 
@@ -489,5 +505,76 @@ def _shown_video(figure):
 def _wait_playing(video):
     """Wait until ``video`` is playing and its clock has moved; return it."""
     video.page.wait_for_function("v => !v.paused && v.currentTime > 0.1 && v.readyState >= 2",
-                                 arg=video.element_handle(), timeout=10_000)
+                                 arg=video.element_handle())
     return video
+
+
+#: Records every call of a media element's play() (the player's only way to start a video).
+PLAY_RECORDER = """
+window.gradvizPlayCalls = [];
+const play = HTMLMediaElement.prototype.play;
+HTMLMediaElement.prototype.play = function () {
+  window.gradvizPlayCalls.push(this.getAttribute("src"));
+  return play.apply(this, arguments);
+};
+"""
+
+
+def _settled(page: Page) -> None:
+    """Wait until the player has set up every figure and has been told whether each is on screen.
+
+    The player's IntersectionObserver was made before this probe, so the browser calls it first
+    with the same news: once the probe has heard of every figure, the player has decided.
+    """
+    page.wait_for_function("Array.from(document.querySelectorAll('figure.gradviz'))"
+                           ".every(f => f.dataset.gradvizReady === 'true' && f.dataset.gradvizShow)")
+    page.evaluate("""() => new Promise(done => {
+        const figures = Array.from(document.querySelectorAll("figure.gradviz"));
+        const heard = new Set();
+        const probe = new IntersectionObserver(entries => {
+            entries.forEach(entry => heard.add(entry.target));
+            if (heard.size === figures.length) { probe.disconnect(); done(); }
+        }, {threshold: 0.25});
+        figures.forEach(figure => probe.observe(figure));
+    })""")
+
+
+def _rgb(hex_colour: str) -> tuple[int, int, int]:
+    return tuple(int(hex_colour[i:i + 2], 16) for i in (1, 3, 5))
+
+
+@dataclass
+class Seen:
+    """Pixels of a screenshot inside a video's box: what a reader sees of the frame."""
+
+    edges: list[tuple[int, int, int]]  # a grid over the upper part (the lower part may hold the controls)
+    middle: list[tuple[int, int, int]]  # a row across the middle of the frame
+
+    @classmethod
+    def of(cls, image: Image.Image, box: dict[str, float], inset: int = 6) -> Seen:
+        rgb = image.convert("RGB")
+        left, top, width, height = box["x"] + inset, box["y"] + inset, box["width"] - 2 * inset, box["height"]
+        edges = [rgb.getpixel((round(left + width * i / 8), round(top + (height - 2 * inset) * j / 10)))
+                 for i in range(9) for j in range(4)]
+        middle = [rgb.getpixel((round(left + x), round(box["y"] + height * 0.45))) for x in range(0, round(width), 2)]
+        return cls(edges, middle)
+
+    def __str__(self) -> str:
+        colour, count = Counter(self.edges).most_common(1)[0]
+        return (f"near the edges mostly {colour} ({count} of {len(self.edges)} samples); "
+                f"across the middle {len(set(self.middle))} colours, {Counter(self.middle).most_common(3)}")
+
+    def shows_background(self, theme: str, *, share: float = 0.8) -> bool:
+        """Whether most of the sampled pixels have the background of ``theme``'s palette."""
+        return sum(_near(pixel, theme) for pixel in self.edges) >= share * len(self.edges)
+
+    def shows_a_drawing(self, theme: str) -> bool:
+        """Whether something stands out from the background across the middle of the frame."""
+        background = _rgb((DARK if theme == "dark" else LIGHT).background)
+        return any(max(abs(a - b) for a, b in zip(pixel, background, strict=True)) > 60 for pixel in self.middle)
+
+
+def _near(pixel: tuple[int, int, int], theme: str, tolerance: int = 10) -> bool:
+    """Whether ``pixel`` is ``theme``'s background, give or take video compression."""
+    background = _rgb((DARK if theme == "dark" else LIGHT).background)
+    return all(abs(a - b) <= tolerance for a, b in zip(pixel, background, strict=True))
