@@ -8,9 +8,12 @@ Targets: (1) a cold `mkdocs build` takes at most 0.6x the sum of `manim render` 
 (2) a warm build takes at most 1.05x the same site without the plugin, plus 0.3 s; (3) under
 `mkdocs serve`, save-to-video of an edited block is within 1.2x of rendering that scene alone;
 (4) build time grows linearly with blocks to render and stays flat with cached ones; (5) videos
-are H.264 yuv420p with faststart and no larger than Manim's own output; (7) the course served
-with a cold cache, one block edited 2 s after the server is up: edit-to-figure is at most 1.5x
-rendering that block alone plus the longest render already running (`--serve` runs only this part).
+are H.264 yuv420p with faststart and no larger than Manim's own output; (6) the same renders on a
+Dask cluster of 1 and 2 workers against the local pool: the speed-up and Dask's cost per task
+(`--cluster` runs only this part; the model it feeds is in docs/reference/scaling.md); (7) the
+course served with a cold cache, one block edited 2 s after the server is up: edit-to-figure is at
+most 1.5x rendering that block alone plus the longest render already running (`--serve` runs only
+this part).
 """
 
 from __future__ import annotations
@@ -20,6 +23,7 @@ import contextlib
 import os
 import re
 import shutil
+import signal
 import socket
 import statistics
 import subprocess
@@ -50,20 +54,30 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--quick", action="store_true", help="fewer scenes and sizes: checks that the benchmark works")
     parser.add_argument("--quality", default="low", choices=sorted(SIZES))
+    parser.add_argument("--cluster", action="store_true", help="only the Dask scaling run (6)")
     parser.add_argument("--serve", action="store_true", help="only the course serve run (7)")
     args = parser.parse_args()
+    if args.serve:
+        with tempfile.TemporaryDirectory(prefix="gradviz-bench-") as folder:
+            return report([serve_course(Path(folder) / "course", args.quality)])
+    if args.cluster:
+        return report(cluster_scaling(4 if args.quick else 8, args.quality, rounds=1 if args.quick else 2))
     scenes = library_scenes()[:3] if args.quick else library_scenes()
     counts = [2, 4] if args.quick else [5, 10, 20, 40]
     rows: list[tuple[str, str, str, bool]] = []
     with tempfile.TemporaryDirectory(prefix="gradviz-bench-") as folder:
         work = Path(folder)
-        if not args.serve:
-            rows.append(cold_build(work / "cold", scenes, args.quality))
-            rows.append(warm_build(work / "cold", args.quality))
-            rows.append(serve_edit(work / "cold", scenes[0], args.quality))
-            rows.extend(scaling(work / "scaling", counts, args.quality))
-            rows.extend(sizes(work / "size", scenes[0], ["tiny"] if args.quick else ["tiny", "low", "medium"]))
+        rows.append(cold_build(work / "cold", scenes, args.quality))
+        rows.append(warm_build(work / "cold", args.quality))
+        rows.append(serve_edit(work / "cold", scenes[0], args.quality))
+        rows.extend(scaling(work / "scaling", counts, args.quality))
+        rows.extend(sizes(work / "size", scenes[0], ["tiny"] if args.quick else ["tiny", "low", "medium"]))
         rows.append(serve_course(work / "course", "tiny" if args.quick else args.quality))
+    rows.extend(cluster_scaling(4 if args.quick else 8, args.quality, rounds=1 if args.quick else 2))
+    return report(rows)
+
+
+def report(rows: list[tuple[str, str, str, bool]]) -> int:
     print()
     print(f"{'measure':<58} {'target':<22} {'measured':<28} ok")
     for name, target, measured, ok in rows:
@@ -335,6 +349,155 @@ def sizes(root: Path, scene: tuple[str, str], qualities: list[str]) -> list[tupl
         rows.append((f"(5) {quality}: bytes vs manim's own, bytes per second", "<= 1.00, h264/yuv420p",
                      f"{size / theirs:.2f}, {size / seconds / 1000:.0f} kB/s", size <= theirs and web and faststart))
     return rows
+
+
+def cluster_scaling(count: int, quality: str, rounds: int = 2) -> list[tuple[str, str, str, bool]]:
+    """The same ``count`` renders through the local pool (1 and 2 at a time) and a Dask cluster of 1 and 2 workers.
+
+    Every mode is warmed first (Manim imported in each fork server, formulas in the LaTeX cache),
+    so the times compare rendering and dispatch, not start-up. The modes take turns for ``rounds``
+    rounds and each keeps its fastest round: on a shared machine that is the least disturbed one.
+    Dask's cost per task, the ``o`` of the model in docs/reference/scaling.md, is measured apart
+    (``dispatch_cost``): the wall times move too much with other load to yield it by difference.
+    """
+    sys.path.insert(0, str(REPO))
+    from mkdocs_gradviz.core.dask_executor import DaskExecutor
+    from mkdocs_gradviz.core.process import run_in_process
+
+    requests = plan_requests(count + 2, quality)
+    warm_ups, timed = requests[:2], requests[2:]
+    times: dict[str, float] = {}
+    singles: list[float] = []
+    dispatch = float("inf")
+    load = os.getloadavg()[0]
+    with tempfile.TemporaryDirectory(prefix="gradviz-bench-cluster-") as folder:
+        work = Path(folder)
+        for _ in range(rounds):
+            for processes in (1, 2):
+                render_all(work, warm_ups[:processes], run_in_process, processes)
+                durations: list[float] = []
+                seconds = render_all(work, timed, run_in_process, processes, durations)
+                if processes == 1 and seconds < times.get("local 1", float("inf")):
+                    singles = durations
+                times[f"local {processes}"] = min(seconds, times.get(f"local {processes}", float("inf")))
+            for workers in (1, 2):
+                with dask_cluster(work, workers) as address:
+                    executor = DaskExecutor(address=address, workers=workers, shared=None, site_scenes=None, warnings=[])
+                    try:
+                        render_all(work, warm_ups[:workers], executor, workers)  # one each: every worker imports Manim
+                        seconds = render_all(work, timed, executor, workers)
+                    finally:
+                        executor.close()
+                    if workers == 1:
+                        dispatch = min(dispatch_cost(address, timed[0], work), dispatch)
+                times[f"dask {workers}"] = min(seconds, times.get(f"dask {workers}", float("inf")))
+    overhead = dispatch
+    difference = (times["dask 1"] - times["local 1"]) / count
+    longest, total = max(singles), sum(singles)
+    model = max((total + overhead * count) / 2, longest + overhead)
+    print("cluster: " + ", ".join(f"{mode} {seconds:.1f} s" for mode, seconds in times.items())
+          + f"; {count} renders at {quality} of {total / count:.2f} s on average, longest {longest:.2f} s;"
+          f" best of {rounds} rounds; load average {load:.1f} before, {os.getloadavg()[0]:.1f} after")
+    return [
+        ("(6a) Dask's cost per render task (median round trip)", "the o of the model", f"{overhead * 1000:.0f} ms", True),
+        (f"(6a') {count} renders, 1 Dask worker vs 1 local process", "(6a) per task, if quiet",
+         f"{times['dask 1']:.1f} s vs {times['local 1']:.1f} s: {difference * 1000:+.0f} ms/task", True),
+        ("(6b) speed-up of 2 Dask workers over 1", "<= 2 (2 cores)",
+         f"{times['dask 1'] / times['dask 2']:.2f} (local pool: {times['local 1'] / times['local 2']:.2f})", True),
+        ("(6c) 2 Dask workers: measured vs the model", "within 25%",
+         f"{times['dask 2']:.1f} s vs {model:.1f} s", abs(times["dask 2"] - model) <= 0.25 * model),
+    ]
+
+
+def dispatch_cost(address: str, request, work: Path, rounds: int = 30) -> float:
+    """Median seconds of a Dask task that carries a render's request to a worker and its files back.
+
+    It is what a render on the cluster pays beyond the render itself (which runs in a process of
+    its own either way), measured without rendering so that other load on the machine barely moves it.
+    """
+    from distributed import Client
+
+    entry = next(work.rglob("entries/*/manifest.json")).parent
+    sizes = {path.name: path.stat().st_size for path in entry.iterdir() if path.name != "manifest.json"}
+    seconds = []
+    with Client(address) as client:
+        for _ in range(rounds):
+            began = time.perf_counter()
+            client.submit(_round_trip, request, sizes, pure=False).result()
+            seconds.append(time.perf_counter() - began)
+    return statistics.median(seconds)
+
+
+def _round_trip(request, sizes: dict[str, int]) -> dict:
+    """Runs on the worker: hands back as many bytes as a finished render does."""
+    return {"result": {"key": request.key}, "files": {name: bytes(size) for name, size in sizes.items()}}
+
+
+def plan_requests(count: int, quality: str) -> list:
+    """The render requests of ``count`` distinct GradientDescent blocks, as a build would key them."""
+    from mkdocs_gradviz.core.library import SceneLibrary
+    from mkdocs_gradviz.core.render import environment
+    from mkdocs_gradviz.core.spec import parse_block, requests_for
+
+    library = SceneLibrary()
+    requests = []
+    for i in range(count):
+        spec = parse_block(f"scene: GradientDescent\nstart: {1 + i / 10:.1f}\nsteps: 2\n", {}, library, allow_code=False)
+        requests.extend(requests_for(spec, quality=quality, theme="dark", library=library, environment=environment()))
+    return requests
+
+
+def render_all(work: Path, requests: list, execute, concurrency: int, seconds: list[float] | None = None) -> float:
+    """Render ``requests`` into a fresh cache (sharing one LaTeX cache) ``concurrency`` at a time; wall time."""
+    from mkdocs_gradviz.core.cache import RenderCache
+    from mkdocs_gradviz.core.progress import RenderProgress
+    from mkdocs_gradviz.core.render import Renderer
+
+    class Durations(RenderProgress):
+        def changed(self, request, seconds: float | None) -> None:
+            if seconds is not None and durations is not None:
+                durations.append(seconds)
+
+    durations = seconds
+    cache = RenderCache(Path(tempfile.mkdtemp(dir=work)))
+    (work / "tex").mkdir(exist_ok=True)
+    cache.tex_dir = work / "tex"
+    cache.prepare()
+    renderer = Renderer(cache, site_scenes=None, concurrency=concurrency, timeout=600, memory_limit=4096, execute=execute)
+    renderer.progress = Durations(concurrency)
+    began = time.perf_counter()
+    futures = [renderer.submit(request) for request in requests]
+    for future in futures:
+        future.result()
+    elapsed = time.perf_counter() - began
+    renderer.shutdown()
+    return elapsed
+
+
+@contextlib.contextmanager
+def dask_cluster(work: Path, workers: int):
+    """A scheduler and ``workers`` single-thread workers on 127.0.0.1, stopped on exit; yields the address."""
+    from distributed import Client
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    address = f"tcp://127.0.0.1:{port}"
+    env = {**os.environ, "DASK_DISTRIBUTED__WORKER__DAEMON": "False"}
+    quiet = {"stdout": subprocess.DEVNULL, "stderr": subprocess.DEVNULL, "cwd": work, "start_new_session": True}
+    processes = [subprocess.Popen(["dask", "scheduler", "--host", "127.0.0.1", "--port", str(port), "--no-dashboard",
+                                   "--no-show"], **quiet)]
+    try:
+        processes.append(subprocess.Popen(["dask", "worker", address, "--nworkers", str(workers), "--nthreads", "1",
+                                           "--no-dashboard"], env=env, **quiet))
+        with Client(address, timeout=60) as client:
+            client.wait_for_workers(workers, timeout=120)
+        yield address
+    finally:
+        for process in reversed(processes):
+            with contextlib.suppress(ProcessLookupError):
+                os.killpg(process.pid, signal.SIGTERM)
+            process.wait(timeout=60)
 
 
 if __name__ == "__main__":
