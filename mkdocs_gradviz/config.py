@@ -59,6 +59,9 @@ class GradvizConfig(base.Config):
     controls = c.Type(bool, default=DEFAULTS.controls)
     """Default of the block option: show the browser's video controls."""
 
+    max_sweep = c.Type(int, default=DEFAULTS.max_sweep)
+    """The most values a block's ``sweep`` may list; each value is rendered (twice with theme ``auto``)."""
+
     cache_url = c.Type(str, default=DEFAULTS.cache_url)
     """A shared cache behind ``cache_dir``, any fsspec URL (``s3://bucket/prefix``); credentials as the filesystem reads them."""
 

@@ -40,7 +40,7 @@ class Block:
     scene: str = ""  # the scene the block names, known even when the block is invalid
     spec: BlockSpec | None = None
     requests: list[RenderRequest] = field(default_factory=list)
-    entries: dict[str, Entry] = field(default_factory=dict)  # theme -> published render
+    entries: dict[str, Entry] = field(default_factory=dict)  # request key -> published render
     error: BlockError | None = None
 
 
@@ -102,7 +102,8 @@ class BuildRun:
         block = Block(page, line, scene=str(options.get("scene") or scene_named_in(source)))
         slot = self._register(block)
         try:
-            block.spec = parse_block(source, options, self.library, allow_code=self.settings.allow_code)
+            block.spec = parse_block(source, options, self.library, allow_code=self.settings.allow_code,
+                                     max_sweep=self.settings.max_sweep)
             block.scene = block.spec.scene
             block.requests = requests_for(block.spec, quality=self.quality, theme=self.settings.theme,
                                           library=self.library, environment=self.environment)
@@ -174,7 +175,7 @@ class BuildRun:
         block, base = self.blocks[index], self.settings.output_dir.strip("/")
         for request in block.requests:
             future = self._pending.get(request.key)
-            if block.error is None and request.theme not in block.entries and future and future.done() \
+            if block.error is None and request.key not in block.entries and future and future.done() \
                     and not future.cancelled():
                 try:
                     self._collect_one(block, request)
@@ -182,7 +183,7 @@ class BuildRun:
                     block.error = BlockError(block.page, block.line, f"{type(error).__name__}: {error}")
         status = self._status_uri(index)
         if self.is_pending(block):
-            waiting = [outlooks[r.key] for r in block.requests if r.theme not in block.entries and r.key in outlooks]
+            waiting = [outlooks[r.key] for r in block.requests if r.key not in block.entries and r.key in outlooks]
             return status, {"state": "rendering" if any(o.running for o in waiting) else "waiting",
                             "text": describe(waiting, block.spec.quality or self.quality)}, {}
         url = self._placeholders.pop(index)
@@ -223,9 +224,14 @@ class BuildRun:
                     plain_url: Callable[[str], str] | None = None) -> str:
         if block.error is not None:
             return embed.error_html(f"{block.error.page}:{block.error.line}", block.error.message)
-        variants = [embed.Variant(theme, {suffix: url(embed.render_uri(base, entry.key, suffix)) for suffix in entry.files()},
-                                  entry.result, poster_url=(plain_url or url)(embed.render_uri(base, entry.key, "png")))
-                    for theme, entry in block.entries.items()]
+        plain_url = plain_url or url
+        variants = [embed.Variant(request.theme, {suffix: url(embed.render_uri(base, entry.key, suffix))
+                                                  for suffix in entry.files()},
+                                  entry.result, poster_url=plain_url(embed.render_uri(base, entry.key, "png")),
+                                  plain_urls={suffix: plain_url(embed.render_uri(base, entry.key, suffix))
+                                              for suffix in entry.files()},
+                                  params=request.params)
+                    for request in block.requests for entry in (block.entries[request.key],)]
         return embed.figure_html(block.spec, variants, defaults=self.settings.player_defaults(),
                                  dark_schemes=list(self.settings.dark_schemes))
 
@@ -268,7 +274,7 @@ class BuildRun:
 
     def _collect_one(self, block: Block, request: RenderRequest) -> None:
         try:
-            block.entries[request.theme] = self._pending[request.key].result()
+            block.entries[request.key] = self._pending[request.key].result()
         except RenderError as error:
             line = block.line + error.line if error.line else block.line
             block.error = BlockError(block.page, line, error.message)

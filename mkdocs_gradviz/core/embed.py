@@ -5,9 +5,10 @@ Front ends never write HTML themselves; they hand page-relative URLs to these fu
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from html import escape
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -20,6 +21,7 @@ if TYPE_CHECKING:
 PLAYER_ASSETS = {name: Path(__file__).parents[1] / "assets" / name for name in ("gradviz.css", "gradviz.js")}
 _SLOT = re.compile(r'<div data-gradviz-slot="(\d+)"></div>')
 _FENCE_MARKER = re.compile(r'<div data-gradviz-fence="(\d+)"></div>')
+_PLACEHOLDER = re.compile(r"\{(\w+)\}")
 
 
 @dataclass(frozen=True)
@@ -30,6 +32,8 @@ class Variant:
     urls: dict[str, str]  # by file suffix, as ``Entry.files()`` names them; for ``src`` attributes
     result: RenderResult
     poster_url: str = ""  # the video's poster, for the ``poster`` attribute, which no site generator rewrites
+    plain_urls: dict[str, str] = field(default_factory=dict)  # by file suffix, for ``data-*`` attributes
+    params: dict[str, Any] = field(default_factory=dict)  # what the render was made with (a sweep's value among them)
 
 
 def render_uri(output_dir: str, key: str, suffix: str) -> str:
@@ -64,22 +68,31 @@ def fill_slots(html: str, block_html: Callable[[int], str], assets: str) -> str:
 def figure_html(spec: BlockSpec, variants: list[Variant], *, defaults: dict[str, bool], dark_schemes: list[str]) -> str:
     """A ``<figure>`` showing ``variants``; the player script shows the one matching the palette.
 
-    Videos get the player's switches; still pictures are plain images with no controls.
+    Videos get the player's switches, and step buttons when their scene marks steps; still
+    pictures are plain images with no controls. A sweep shows its first value, a control to
+    choose another, and for each value the data the player swaps in (``data-gradviz-values``) and
+    its caption and table (a ``<template>``); without the script only the first value shows.
     """
     flags = {**defaults, **spec.player}
-    still = variants[0].result.kind == "image"
-    description = spec.alt or variants[0].result.description or f"{'Picture' if still else 'Animation'}: {spec.scene}"
-    label = f"{spec.caption}. {description}" if spec.caption and not spec.alt else description
-    media = "".join(_image_html(v, label) if still else _video_html(v, label, flags) for v in variants)
-    style = f' style="max-width: {escape(spec.width)}"' if spec.width else ""
-    caption = f"<figcaption>{escape(spec.caption)}</figcaption>" if spec.caption else ""
-    table = _table_html(variants[0].result.table) if spec.table else ""
-    playing = "" if still else f' data-gradviz-autoplay="{_word(flags["autoplay"])}"'
-    return (
-        f'<figure class="gradviz gradviz--{spec.align}{" gradviz--still" if still else ""}"{style}{playing}'
-        f' data-gradviz-dark="{escape(" ".join(dark_schemes))}">'
-        f"{media}{caption}{table}</figure>"
-    )
+    values = _by_value(spec, variants)
+    shown = values[0]
+    still = shown[0].result.kind == "image"
+    media = "".join(_image_html(v, _label(spec, v)) if still else _video_html(v, _label(spec, v), flags) for v in shown)
+    steps = not still and any(v.result.steps for group in values for v in group)
+    attributes = [f'class="gradviz gradviz--{spec.align}{" gradviz--still" if still else ""}"']
+    if spec.width:
+        attributes.append(f'style="max-width: {escape(spec.width)}"')
+    if not still:
+        attributes.append(f'data-gradviz-autoplay="{_word(flags["autoplay"])}"')
+    if steps and spec.stepwise:
+        attributes.append('data-gradviz-stepwise="true"')
+    attributes.append(f'data-gradviz-dark="{escape(" ".join(dark_schemes))}"')
+    if spec.sweep:
+        attributes.append(f'data-gradviz-values="{escape(_json([_value_data(spec, group) for group in values]))}"')
+    templates = "".join(f'<template data-gradviz-value="{index}">{_caption_html(spec, group[0])}'
+                        f"{_table_html(spec, group[0])}</template>" for index, group in enumerate(values)) if spec.sweep else ""
+    return (f"<figure {' '.join(attributes)}>{media}{_STEPS_HTML if steps else ''}{_sweep_html(spec, values)}"
+            f"{_caption_html(spec, shown[0])}{_table_html(spec, shown[0])}{templates}</figure>")
 
 
 def error_html(where: str, message: str) -> str:
@@ -99,7 +112,7 @@ def pending_html(spec: BlockSpec, scene: str, status: str, *, status_url: str, s
     the text around it.
     """
     style = f' style="max-width: {escape(spec.width)}"' if spec.width else ""
-    figcaption = f"<figcaption>{escape(spec.caption)}</figcaption>" if spec.caption else ""
+    figcaption = f"<figcaption>{escape(_fill(spec.caption, spec.params))}</figcaption>" if spec.caption else ""
     return (
         f'<figure class="gradviz gradviz--{spec.align} gradviz-pending"{style} aria-busy="true"'
         f' data-gradviz-status="{escape(status_url)}">'
@@ -116,6 +129,75 @@ def assets_html(css_url: str, js_url: str) -> str:
     return f'<link rel="stylesheet" href="{escape(css_url)}"><script src="{escape(js_url)}" defer></script>'
 
 
+#: Step buttons and where playback stands; hidden until the player script runs, since only it can step.
+_STEPS_HTML = (
+    '<div class="gradviz-steps" hidden>'
+    '<button type="button" data-gradviz-go="previous" aria-label="Previous step">‹ Previous</button>'
+    '<span class="gradviz-steps__where"><span data-gradviz-step-count></span>'
+    '<span class="gradviz-steps__label" data-gradviz-step-label></span></span>'
+    '<button type="button" data-gradviz-go="next" aria-label="Next step">Next ›</button></div>'
+)
+
+
+def _by_value(spec: BlockSpec, variants: list[Variant]) -> list[list[Variant]]:
+    """The variants grouped by the value of the sweep they show, in the block's order (one group without a sweep)."""
+    if not spec.sweep:
+        return [variants]
+    return [[v for v in variants if v.params.get(spec.sweep) == value] for value in spec.sweep_values]
+
+
+def _sweep_html(spec: BlockSpec, values: list[list[Variant]]) -> str:
+    """The control choosing a sweep's value: a labelled group of radio buttons, shown by the player script."""
+    if not spec.sweep:
+        return ""
+    choices = "".join(f'<label><input type="radio" value="{index}"{" checked" if index == 0 else ""}>'
+                      f"<span>{escape(_value_text(value))}</span></label>"
+                      for index, value in enumerate(spec.sweep_values))
+    return (f'<fieldset class="gradviz-sweep" hidden><legend>{escape(spec.sweep.replace("_", " "))}</legend>'
+            f"{choices}</fieldset>")
+
+
+def _value_data(spec: BlockSpec, group: list[Variant]) -> dict[str, Any]:
+    """What the player needs to show one value of a sweep: each variant's files, steps and text alternative."""
+    media = {}
+    for variant in group:
+        result, urls = variant.result, variant.plain_urls or variant.urls
+        if result.kind == "image":
+            media[variant.theme] = {"src": urls[result.codec], "label": _label(spec, variant)}
+        else:
+            media[variant.theme] = {"src": urls["mp4"], "poster": variant.poster_url or urls["png"],
+                                    "track": urls.get("vtt", ""), "duration": result.duration,
+                                    "steps": result.steps, "label": _label(spec, variant)}
+    return {"text": _value_text(group[0].params.get(spec.sweep)), "media": media}
+
+
+def _label(spec: BlockSpec, variant: Variant) -> str:
+    """A render's text alternative: the block's ``alt``, or its caption and the scene's own description."""
+    still = variant.result.kind == "image"
+    description = (_fill(spec.alt, variant.params) or variant.result.description
+                   or f"{'Picture' if still else 'Animation'}: {spec.scene}")
+    return f"{_fill(spec.caption, variant.params)}. {description}" if spec.caption and not spec.alt else description
+
+
+def _caption_html(spec: BlockSpec, variant: Variant) -> str:
+    return f"<figcaption>{escape(_fill(spec.caption, variant.params))}</figcaption>" if spec.caption else ""
+
+
+def _fill(text: str, params: dict[str, Any]) -> str:
+    """``text`` with each ``{parameter}`` replaced by the render's value of it; other braces left alone."""
+    return _PLACEHOLDER.sub(lambda m: _value_text(params[m.group(1)]) if m.group(1) in params else m.group(0), text)
+
+
+def _value_text(value: Any) -> str:
+    if isinstance(value, list):
+        return ", ".join(map(_value_text, value))
+    return f"{value:g}" if isinstance(value, float) else str(value)
+
+
+def _json(data: Any) -> str:
+    return json.dumps(data, ensure_ascii=False, separators=(",", ":"))
+
+
 def _video_html(variant: Variant, label: str, flags: dict[str, bool]) -> str:
     result = variant.result
     attributes = [
@@ -128,7 +210,11 @@ def _video_html(variant: Variant, label: str, flags: dict[str, bool]) -> str:
         f'aria-label="{escape(label)}"',
     ]
     attributes += [name for name in ("loop", "controls") if flags[name]]
-    return f"<video {' '.join(attributes)}></video>"
+    if not result.steps:
+        return f"<video {' '.join(attributes)}></video>"
+    attributes.append(f'data-gradviz-steps="{escape(_json(result.steps))}"')
+    track = f'<track kind="chapters" src="{escape(variant.urls["vtt"])}" label="Steps" default>'
+    return f"<video {' '.join(attributes)}>{track}</video>"
 
 
 def _image_html(variant: Variant, label: str) -> str:
@@ -137,12 +223,15 @@ def _image_html(variant: Variant, label: str) -> str:
             f' height="{result.height}" data-gradviz-theme="{variant.theme}" loading="lazy" decoding="async">')
 
 
-def _table_html(table: Any) -> str:
-    if not table:
+def _table_html(spec: BlockSpec, variant: Variant) -> str:
+    """The scene's numbers, when the block asks for them; rows are numbered for the steps that show them."""
+    table = variant.result.table
+    if not spec.table or not table:
         return ""
     headers, rows = table
     head = "".join(f"<th>{escape(str(h))}</th>" for h in headers)
-    body = "".join("<tr>" + "".join(f"<td>{escape(_cell(c))}</td>" for c in row) + "</tr>" for row in rows)
+    body = "".join(f'<tr data-gradviz-row="{index}">' + "".join(f"<td>{escape(_cell(c))}</td>" for c in row) + "</tr>"
+                   for index, row in enumerate(rows))
     return (
         '<details class="gradviz__table"><summary>Step table</summary>'
         f"<table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table></details>"

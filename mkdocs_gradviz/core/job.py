@@ -3,14 +3,17 @@
 from __future__ import annotations
 
 import json
-from dataclasses import asdict, dataclass, fields
+from dataclasses import asdict, dataclass, field, fields
 from pathlib import Path
 from typing import Any
 
 from mkdocs_gradviz.core.errors import CacheCorrupt
+from mkdocs_gradviz.core.steps import check_steps
 
 VIDEO_FILE = "video.mp4"
 POSTER_FILE = "poster.png"
+#: The steps of a video that has some, as a WebVTT chapters track (see ``steps.py``).
+CHAPTERS_FILE = "chapters.vtt"
 #: Formats of a still picture; the render keeps whichever file is smaller.
 IMAGE_FORMATS = ("png", "webp")
 
@@ -48,7 +51,8 @@ class RenderResult:
     """What a finished render says of itself; stored in the cache entry's manifest.
 
     A render is a video with its poster, or (a scene that plays nothing, or a block asking for a
-    still) one picture, whose ``codec`` is its file format and whose ``duration`` is 0.
+    still) one picture, whose ``codec`` is its file format and whose ``duration`` is 0. A video
+    whose scene marks sections has ``steps`` (``[start, label, table_row]`` each) and a chapters file.
     """
 
     width: int
@@ -59,12 +63,13 @@ class RenderResult:
     description: str = ""
     table: tuple[list[str], list[list[Any]]] | None = None
     kind: str = "video"  # "video" or "image"
+    steps: list[list[Any]] = field(default_factory=list)
 
     def file_names(self) -> dict[str, str]:
         """The files this render leaves in its folder, by the suffix each gets in a built site."""
         if self.kind == "image":
             return {self.codec: f"image.{self.codec}"}
-        return {"mp4": VIDEO_FILE, "png": POSTER_FILE}
+        return {"mp4": VIDEO_FILE, "png": POSTER_FILE, **({"vtt": CHAPTERS_FILE} if self.steps else {})}
 
     def to_json(self) -> dict[str, Any]:
         return asdict(self)
@@ -78,6 +83,8 @@ class RenderResult:
         result = cls(**{name: value for name, value in data.items() if name in names})
         if result.kind not in ("video", "image") or (result.kind == "image" and result.codec not in IMAGE_FORMATS):
             raise CacheCorrupt(f"{where}: the recorded render result names an unknown kind of file")
+        if not check_steps(result.steps):
+            raise CacheCorrupt(f"{where}: the recorded steps are not a list of [start, label, row]")
         return result
 
 

@@ -22,7 +22,7 @@ from importlib.metadata import version
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from mkdocs_gradviz.core import worker
+from mkdocs_gradviz.core import steps, worker
 from mkdocs_gradviz.core.job import RenderJob
 from mkdocs_gradviz.core.library import library_root
 from mkdocs_gradviz.core.process import run_in_process, start_fork_server, stop_running_renders
@@ -41,9 +41,11 @@ BACKGROUND = (0, 0)
 def environment() -> dict[str, str]:
     """What besides a block itself changes pixels: Manim's version and gradviz's render code.
 
-    The render code is the worker and the palette it takes code blocks' background and ink from.
+    The render code is the worker, the steps it records and the palette it takes code blocks'
+    background and ink from.
     """
-    sources = Path(worker.__file__).read_bytes() + (library_root() / "_palette.py").read_bytes()
+    sources = Path(worker.__file__).read_bytes() + Path(steps.__file__).read_bytes() \
+        + (library_root() / "_palette.py").read_bytes()
     render_code = hashlib.sha256(sources).hexdigest()
     return {"manim": version("manim"), "render_code": render_code}
 

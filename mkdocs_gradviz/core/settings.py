@@ -49,6 +49,7 @@ class Settings:
     autoplay: bool = True
     loop: bool = True
     controls: bool = True
+    max_sweep: int = 8  # values a block's sweep may list, each a render (two with theme auto)
     cache_url: str = ""  # a shared second cache level, any fsspec URL; "" = none
     cache_url_readonly: bool = False
     executor: str = "local"

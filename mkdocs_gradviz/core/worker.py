@@ -15,7 +15,8 @@ from pathlib import Path
 from typing import Any
 
 from mkdocs_gradviz.core.errors import GradvizError, LibraryError, RenderError
-from mkdocs_gradviz.core.job import POSTER_FILE, VIDEO_FILE, RenderJob, RenderResult, write_json
+from mkdocs_gradviz.core.job import CHAPTERS_FILE, POSTER_FILE, VIDEO_FILE, RenderJob, RenderResult, write_json
+from mkdocs_gradviz.core.steps import tidy_steps, webvtt
 
 CODE_FILENAME = "<gradviz block>"
 RESULT = "result.json"
@@ -130,6 +131,7 @@ def run_job(job: RenderJob) -> RenderResult:
             "description": describe() if callable(describe) else "",
             "table": step_table() if callable(step_table) else None,
         }
+        marks = _record_sections(scene)
         scene.render()
         movie = None if request.still else Path(scene.renderer.file_writer.movie_file_path or "")
         last_frame = scene.renderer.get_frame()
@@ -137,7 +139,27 @@ def run_job(job: RenderJob) -> RenderResult:
         return RenderResult(**_save_still(last_frame, job.out), **words, kind="image")
     video = _publish_video(movie, job.out / VIDEO_FILE)
     _save_poster(last_frame, job.out / POSTER_FILE)
-    return RenderResult(**video, **words)
+    steps = tidy_steps(marks, duration=video["duration"], fps=request.fps)
+    if steps:
+        (job.out / CHAPTERS_FILE).write_text(webvtt(steps, video["duration"]), encoding="utf-8")
+    return RenderResult(**video, **words, steps=steps)
+
+
+def _record_sections(scene: Any) -> list[tuple[Any, float, Any]]:
+    """Note the scene's clock at each ``next_section`` call: where the player's steps begin.
+
+    The clock counts the frames written so far, so a mark is the time of a frame of the video.
+    The scene's ``table_row`` at that moment says which row of its step table the step shows.
+    """
+    marks: list[tuple[Any, float, Any]] = []
+    begin_section = scene.next_section
+
+    def next_section(name: str = "unnamed", *args: Any, **kwargs: Any) -> None:
+        marks.append((name, scene.renderer.time, getattr(scene, "table_row", None)))
+        begin_section(name, *args, **kwargs)
+
+    scene.next_section = next_section
+    return marks
 
 
 def _share_tex_cache_safely(tex_dir: Path) -> None:
