@@ -235,6 +235,14 @@ def test_the_sweep_control_swaps_the_source_and_keeps_the_time(served: Served, c
     chosen = figure.evaluate("f => JSON.parse(f.dataset.gradvizValues)[2].media")
     assert Path(other["src"]).name == Path(chosen[other["theme"]]["src"]).name != Path(after["src"]).name
     assert other["time"] == pytest.approx(2.3, abs=FRAME)
+    control.locator("label").first.click()  # two values in quick succession: the place is kept all the same
+    control.locator("label").nth(1).click()
+    last = page.wait_for_function(
+        "([f, src]) => { const v = shownVideo(f); return v.currentSrc.endsWith(src) && v.readyState >= 1 && !v.seeking"
+        " && f.querySelector('figcaption').textContent.endsWith('by 1') && {time: v.currentTime}; }",
+        arg=[figure.element_handle(), Path(figure.evaluate("f => JSON.parse(f.dataset.gradvizValues)[1].media")
+                                           [other["theme"]]["src"]).name]).json_value()
+    assert last["time"] == pytest.approx(2.3, abs=FRAME)
 
 
 def test_keyboard_alone_reaches_every_control(served: Served, context: BrowserContext) -> None:

@@ -351,10 +351,13 @@
     var value = values[index];
     if (!value) { return; }
     var before = shownVideo(figure);
-    var was = before && before.tagName === "VIDEO" ? {
-      time: before.currentTime, playing: !before.paused, steps: stepsOf(before), held: state(figure).held,
+    var current = state(figure);
+    /* Where the reader was; a value chosen before the last one's video loaded keeps that place. */
+    var waiting = Boolean(current.was);
+    var was = current.was || (before ? {
+      time: before.currentTime, playing: !before.paused, steps: stepsOf(before), held: current.held,
       step: stepsOf(before).length ? shownStep(figure, before, stepsOf(before)) : 0
-    } : null;
+    } : null);
     figure.querySelectorAll("[data-gradviz-theme]").forEach(function (element) {
       var media = value.media[element.getAttribute("data-gradviz-theme")];
       if (media) { swapMedia(element, media); }
@@ -373,8 +376,12 @@
     figure.setAttribute("data-gradviz-value", String(index));
     setupRows(figure);
     var video = shownVideo(figure);
-    if (was && video && video.tagName === "VIDEO") {
-      video.addEventListener("loadedmetadata", function () { resume(figure, video, was); }, { once: true });
+    if (was && video && !waiting) {
+      current.was = was;
+      video.addEventListener("loadedmetadata", function () {
+        current.was = null;
+        resume(figure, video, was);
+      }, { once: true });
     }
   }
 
