@@ -13,7 +13,8 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from local_s3 import CREDENTIALS, client, moto_server, prefix_for, stored
+from conftest import FIXTURE_SCENES, Site
+from local_s3 import BUCKET, CREDENTIALS, client, moto_server, prefix_for, stored
 from mkdocs.exceptions import Abort
 
 from mkdocs_gradviz.cli import main
@@ -61,13 +62,28 @@ def test_a_second_machine_builds_with_zero_renders(site, store: str) -> None:
     assert site.html().count("<video") == 2
 
 
+DAMAGED_PAGE = "```gradviz\nscene: Label\nword: damage\n```\n"
+
+
+@pytest.fixture(scope="module")
+def uploaded_once(s3: str, tmp_path_factory: pytest.TempPathFactory) -> str:
+    """A prefix holding the render of ``DAMAGED_PAGE``, uploaded by a build: each damage test copies it."""
+    source = Site(tmp_path_factory.mktemp("uploader"))
+    (source.root / "scenes").symlink_to(FIXTURE_SCENES, target_is_directory=True)
+    source.page("index.md", DAMAGED_PAGE)
+    machine(source, "a", f"s3://{BUCKET}/uploaded-once")
+    source.build()
+    return f"s3://{BUCKET}/uploaded-once"
+
+
 @pytest.mark.parametrize("damage", ["truncated video", "modified poster", "missing object", "cut manifest"])
-def test_a_damaged_shared_entry_is_reported_and_rendered_again(site, store: str, caplog, damage: str) -> None:
+def test_a_damaged_shared_entry_is_reported_and_rendered_again(site, store: str, uploaded_once: str, caplog,
+                                                               damage: str) -> None:
     """A truncated, modified or missing object, or a manifest cut short, is never trusted; the render replaces it."""
-    site.page("index.md", "```gradviz\nscene: Label\nword: damage\n```\n")
-    machine(site, "a", store)
-    site.build()
+    site.page("index.md", DAMAGED_PAGE)
     bucket, prefix = store.removeprefix("s3://").split("/", 1)
+    for name, data in stored(uploaded_once).items():  # machine A's upload, as it left it
+        client().put_object(Bucket=bucket, Key=f"{prefix}/{name}", Body=data)
     (manifest_name,) = [name for name in stored(store) if name.startswith("entries/")]
     manifest = json.loads(stored(store)[manifest_name])
     video, poster = (f"{prefix}/objects/{manifest['files'][name]['sha256']}" for name in ("video.mp4", "poster.png"))
@@ -106,12 +122,12 @@ def test_a_read_only_build_reuses_renders_and_writes_nothing(site, store: str) -
     assert stored(store) == before
 
 
-def test_a_damaged_entry_is_left_alone_by_a_read_only_build(site, store: str) -> None:
+def test_a_damaged_entry_is_left_alone_by_a_read_only_build(site, store: str, uploaded_once: str) -> None:
     """A read-only build that finds a damaged entry renders for itself and leaves the store as it found it."""
-    site.page("index.md", "```gradviz\nscene: Label\nword: untouched\n```\n")
-    machine(site, "a", store)
-    site.build()
+    site.page("index.md", DAMAGED_PAGE)
     bucket, prefix = store.removeprefix("s3://").split("/", 1)
+    for name, data in stored(uploaded_once).items():
+        client().put_object(Bucket=bucket, Key=f"{prefix}/{name}", Body=data)
     (manifest_name,) = [name for name in stored(store) if name.startswith("entries/")]
     client().put_object(Bucket=bucket, Key=f"{prefix}/{manifest_name}", Body=b"{not json")
     before = stored(store)
