@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import time
 from concurrent.futures import wait
 
 import pytest
@@ -125,7 +124,7 @@ def test_formula_manim_would_patch_shows_in_place_under_serve(site) -> None:
             build(config, serve_url="http://127.0.0.1:8000/")
             plugins.append(config.plugins["gradviz"])
             wait(plugins[-1].run.unfinished(), timeout=120)
-            time.sleep(0.2)
+            plugins[-1].engine.live.refresh()  # as a finished render does; waits for one already under way
     finally:
         for plugin in plugins:
             plugin.on_shutdown()
