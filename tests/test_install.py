@@ -61,16 +61,18 @@ def test_twine_accepts_both_distributions(dist: Path) -> None:
 def test_the_wheel_ships_the_library_inside_the_package(dist: Path) -> None:
     """The scene library installs as mkdocs_gradviz/scenes; no top-level `scenes` or `_base` module appears."""
     (wheel,) = dist.glob("*.whl")
-    names = zipfile.ZipFile(wheel).namelist()
+    with zipfile.ZipFile(wheel) as archive:
+        names = archive.namelist()
+        metadata = archive.read(next(n for n in names if n.endswith("entry_points.txt"))).decode()
     top_level = {name.split("/")[0] for name in names if not name.split("/")[0].endswith(".dist-info")}
     assert top_level == {"mkdocs_gradviz"}
     for module in ("_base.py", "_palette.py", "_params.py", "gradient_descent.py", "loss_surface.py"):
         assert f"mkdocs_gradviz/scenes/{module}" in names
     assert {"mkdocs_gradviz/assets/gradviz.js", "mkdocs_gradviz/templates/new/publish.yml"} <= set(names)
-    metadata = zipfile.ZipFile(wheel).read(next(n for n in names if n.endswith("entry_points.txt"))).decode()
     assert "gradviz = mkdocs_gradviz.plugin:GradvizPlugin" in metadata
     (sdist,) = dist.glob("*.tar.gz")
-    assert any(name.endswith("/scenes/gradient_descent.py") for name in tarfile.open(sdist).getnames())
+    with tarfile.open(sdist) as archive:
+        assert any(name.endswith("/scenes/gradient_descent.py") for name in archive.getnames())
 
 
 def test_a_site_outside_the_checkout_uses_the_installed_library(venv: Path, tmp_path: Path) -> None:
