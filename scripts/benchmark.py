@@ -114,10 +114,12 @@ def manim_render(root: Path, module: str, scene: str, quality: str) -> tuple[flo
     width, height, fps = SIZES[quality]
     media = root / f"media-{module}-{scene}-{quality}"
     shutil.rmtree(media, ignore_errors=True)
+    # Library modules use relative imports, so Manim's CLI gets a one-line file importing the scene.
+    script = root / f"{scene}_cli.py"
+    script.write_text(f"from {module} import {scene}  # noqa: F401\n", encoding="utf-8")
     began = time.perf_counter()
     subprocess.run(["manim", "render", "-q", "l", "-r", f"{width},{height}", "--fps", str(fps), "--disable_caching",
-                    "--media_dir", str(media), "--progress_bar", "none", "-v", "WARNING",
-                    str(REPO / "scenes" / f"{module}.py"), scene],
+                    "--media_dir", str(media), "--progress_bar", "none", "-v", "WARNING", str(script), scene],
                    cwd=root, check=True, env={**os.environ, "GRADVIZ_THEME": "dark"}, stdout=subprocess.DEVNULL)
     elapsed = time.perf_counter() - began
     (video,) = [p for p in media.rglob(f"{scene}.mp4") if "partial" not in str(p)]
