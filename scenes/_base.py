@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import numpy as np
-from manim import DOWN, LEFT, RIGHT, UP, Axes, MarkupText, MathTex, Text, VGroup, VMobject
+from manim import DOWN, LEFT, RIGHT, UP, Arrow, Axes, MarkupText, MathTex, Text, VGroup, VMobject
 
 from ._palette import Palette, palette
 
-__all__ = ["LessonMixin", "fmt", "MONO"]
+__all__ = ["MONO", "LessonMixin", "fmt"]
 
 MONO = "DejaVu Sans Mono"
 
@@ -53,6 +53,28 @@ class LessonMixin:
         kw = {"font": MONO} if mono else {}
         return MarkupText(body, font_size=size, color=self.pal.foreground, **kw)
 
+    def gradient_arrow(self, start, end, width: float = 5, tip: float = 0.3) -> Arrow:
+        """Every gradient arrow's one style: the gradient colour, from the point, tip in proportion."""
+        return Arrow(start, end, buff=0, color=self.pal.gradient, stroke_width=width,
+                     max_stroke_width_to_length_ratio=20, max_tip_length_to_length_ratio=tip)
+
+    def update_line(self, old: float, eta: float, grad: float, new: float, name: str = "w",
+                    size: float = 22) -> MarkupText:
+        """One update with its numbers, ``w ← old − η × ∇ = new``: gradient red, new weight green."""
+        p = self.pal
+        return self.pieces([(f"{name} ← {fmt(old)} − {eta:g} ×", None), (fmt(grad), p.gradient), ("=", None),
+                            (fmt(new), p.updated)], size)
+
+    def step_panel(self, index: int, old, grad, new, eta: float, name: str = "w", nabla: str = "∇L",
+                   size: float = 20, extra: str = "") -> VGroup:
+        """A step of a 2-D descent in three lines: where it is, the gradient there, the update with η."""
+        p = self.pal
+        return VGroup(
+            self.text(f"step {index}:  {name} = {_pair(old)}{extra}", size, mono=True),
+            self.pieces([(f"{nabla} =", p.gradient), (_pair(grad), p.gradient)], size),
+            self.pieces([(f"{name} ← {name} − {eta:g}·{nabla} =", None), (_pair(new), p.updated)], size),
+        ).arrange(DOWN, aligned_edge=LEFT, buff=0.15)
+
     def loss_axes(self, x_range, y_range, x_length: float, y_length: float,
                   x_label: str = "w", y_label: str = "L(w)", ticks: bool = True) -> VGroup:
         """Axes in the foreground colour with w / L(w) labels and Pango tick numbers.
@@ -82,7 +104,7 @@ class LessonMixin:
             ok &= (ys >= y_clip[0]) & (ys <= y_clip[1])
         curve = VMobject(stroke_color=color, stroke_width=width)
         run: list = []
-        for x, y, good in zip(xs, ys, ok):
+        for x, y, good in zip(xs, ys, ok, strict=True):
             if good:
                 run.append(ax.c2p(x, y))
             elif run:
@@ -91,6 +113,10 @@ class LessonMixin:
         if run:
             _add_run(curve, run)
         return curve
+
+
+def _pair(v) -> str:
+    return f"({fmt(float(v[0]))}, {fmt(float(v[1]))})"
 
 
 def _add_run(curve: VMobject, run: list) -> None:
@@ -102,7 +128,7 @@ def _add_run(curve: VMobject, run: list) -> None:
 
 def _tick_values(r) -> list[float]:
     lo, hi, step = r[0], r[1], r[2]
-    n = int(round((hi - lo) / step))
+    n = round((hi - lo) / step)
     return [lo + i * step for i in range(n + 1)]
 
 

@@ -14,7 +14,7 @@ import numpy as np
 
 from ._params import ParameterError
 
-__all__ = ["Expr", "parse", "FUNCTIONS", "MAX_LENGTH"]
+__all__ = ["FUNCTIONS", "MAX_LENGTH", "Expr", "parse"]
 
 MAX_LENGTH = 200
 MAX_NODES = 80
@@ -196,7 +196,7 @@ def _simplify(n: tuple) -> tuple:
             val = float(_eval((kind, a, b), {}))
         if math.isfinite(val):
             return ("num", val)
-    z = lambda x, c: _is_const(x) and x[1] == c  # noqa: E731
+    z = lambda x, c: _is_const(x) and x[1] == c
     if kind == "+":
         return b if z(a, 0) else a if z(b, 0) else (kind, a, b)
     if kind == "-":

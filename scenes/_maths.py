@@ -10,13 +10,10 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from ._expr import parse
-from ._params import ParameterError
-
 __all__ = [
-    "Step", "gd_1d", "gd_path", "momentum_path", "adam_path", "nice_range", "contour_levels",
-    "contour_segments", "make_regression", "mse_loss", "mse_grad", "minibatch_path",
-    "neuron_steps", "batch_gradients", "matrix_gradient", "MLP", "mlp_backward", "TwoWeightLoss",
+    "MLP", "Step", "adam_path", "batch_gradients", "contour_levels", "contour_segments", "gd_1d", "gd_path",
+    "make_regression", "matrix_gradient", "minibatch_path", "mlp_backward", "momentum_path", "mse_grad",
+    "mse_loss", "neuron_steps", "nice_range",
 ]
 
 Grad = Callable[[np.ndarray], np.ndarray]
@@ -195,7 +192,7 @@ class MLP:
 def mlp_backward(sizes: list[int], x, y, seed: int) -> MLP:
     """Forward and backward pass of L = ½‖out − y‖² with weights drawn from ``seed``."""
     rng = np.random.default_rng(seed)
-    ws = [rng.normal(0, 1 / np.sqrt(a), (b, a)) for a, b in zip(sizes[:-1], sizes[1:])]
+    ws = [rng.normal(0, 1 / np.sqrt(a), (b, a)) for a, b in zip(sizes[:-1], sizes[1:], strict=True)]
     acts = [np.asarray(x, dtype=float)]
     for i, w in enumerate(ws):
         z = w @ acts[-1]
@@ -208,35 +205,3 @@ def mlp_backward(sizes: list[int], x, y, seed: int) -> MLP:
         back = ws[i].T @ deltas[0]
         deltas.insert(0, back * (1 - acts[i] ** 2) if i > 0 else back)
     return MLP(ws, acts, deltas, grads, float(0.5 * err @ err))
-
-
-class TwoWeightLoss:
-    """Mixin for scenes on a loss of two weights: parsed from author text, with its exact gradient."""
-
-    def init_loss(self, source: str, start: list[float]) -> None:
-        """Parse ``source`` in w1, w2 and check that loss and gradient are defined at ``start``."""
-        if len(start) != 2:
-            raise ParameterError("start: give two numbers [w1, w2]")
-        self.expr = parse(source, ("w1", "w2"))
-        self.d1, self.d2 = self.expr.diff("w1"), self.expr.diff("w2")
-        if not np.all(np.isfinite(self.grad(np.array(start)))) or not np.isfinite(self.value(start)):
-            raise ParameterError(f"start: the loss or its gradient is undefined at {list(start)}")
-
-    def value(self, p) -> float:
-        return float(self.expr(w1=p[0], w2=p[1]))
-
-    def grad(self, p) -> np.ndarray:
-        return np.array([float(self.d1(w1=p[0], w2=p[1])), float(self.d2(w1=p[0], w2=p[1]))])
-
-    def descend(self, start: list[float], learning_rate: float, steps: int, limit: float) -> np.ndarray:
-        """Plain gradient descent from ``start``, refused with a clear message if it diverges."""
-        path = gd_path(self.grad, start, learning_rate, steps)
-        return self.bounded(path, start, limit,
-                            f"learning_rate: η = {learning_rate:g} makes this descent diverge; try a smaller value")
-
-    @staticmethod
-    def bounded(path: np.ndarray, start: list[float], limit: float, message: str) -> np.ndarray:
-        """``path`` unless it diverges (non-finite, or beyond ``limit`` times the start's scale)."""
-        if not np.all(np.isfinite(path)) or np.abs(path).max() > limit * (1 + np.abs(np.asarray(start)).max()):
-            raise ParameterError(message)
-        return path

@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass
 
-__all__ = ["Palette", "DARK", "LIGHT", "palette"]
+__all__ = ["DARK", "LIGHT", "Palette", "palette"]
 
 
 @dataclass(frozen=True)

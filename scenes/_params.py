@@ -14,7 +14,7 @@ from typing import Annotated, Any, Literal, get_args, get_origin
 
 from mkdocs_gradviz.core.errors import ParameterError
 
-__all__ = ["Range", "ParameterError", "check_params"]
+__all__ = ["ParameterError", "Range", "check_params"]
 
 
 @dataclass(frozen=True)

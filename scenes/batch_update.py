@@ -5,8 +5,27 @@ from __future__ import annotations
 from typing import Annotated
 
 import numpy as np
-from manim import (DOWN, LEFT, RIGHT, UP, Arrow, Circle, Create, Dot, FadeIn, FadeOut, GrowFromCenter,
-                   Line, MathTex, Scene, Square, Transform, ValueTracker, VGroup, Write, always_redraw)
+from manim import (
+    DOWN,
+    LEFT,
+    RIGHT,
+    UP,
+    Circle,
+    Create,
+    Dot,
+    FadeIn,
+    FadeOut,
+    GrowFromCenter,
+    Line,
+    MathTex,
+    Scene,
+    Square,
+    Transform,
+    ValueTracker,
+    VGroup,
+    Write,
+    always_redraw,
+)
 
 from ._base import LessonMixin, fmt
 from ._maths import batch_gradients
@@ -52,27 +71,44 @@ class BatchUpdate(LessonMixin, Scene):
 
     def step_table(self):
         rows = [[i + 1, x, y, round(float(g), 4), round(float(np.sum(self.grads[: i + 1])), 4)]
-                for i, (x, y, g) in enumerate(zip(self.inputs, self.targets, self.grads))]
+                for i, (x, y, g) in enumerate(zip(self.inputs, self.targets, self.grads, strict=True))]
         return ["sample", "x", "y", "∂L/∂w", "running sum"], rows
 
+    # -- drawing: one method per stage --------------------------------------------------------
+
     def construct(self) -> None:
-        p, eta, n = self.pal, self.learning_rate, len(self.inputs)
+        p, eta = self.pal, self.learning_rate
         loss = VGroup(self.text("per sample: L = ½(w·x − y)²,   ∂L/∂w = (w·x − y)·x", 24),
                       self.text(f"after the batch: w ← w − {eta:g}·∇w", 20, p.muted)).arrange(DOWN, buff=0.12)
         self.play(FadeIn(loss.to_edge(UP, buff=0.2)), run_time=0.5)
+        n1, n2, conn, w = self.show_connection()
+        samples = self.show_samples()
+        self.accumulate(samples, n1, n2)
+        self.apply_update(conn, w)
+
+    def show_connection(self) -> tuple[Circle, Circle, Line, ValueTracker]:
+        """Two neurons and the connection whose weight (a ValueTracker) is shown above it."""
+        p = self.pal
         n1 = Circle(0.35, color=p.curve, fill_opacity=0.4).move_to(LEFT * 2.2 + UP * 1.8)
         n2 = Circle(0.35, color=p.curve, fill_opacity=0.4).move_to(RIGHT * 2.2 + UP * 1.8)
         conn = Line(n1.get_right(), n2.get_left(), color=p.foreground, stroke_width=5)
         w = ValueTracker(self.start)
-        wl = always_redraw(lambda: self.text(f"w = {fmt(w.get_value())}", 26, mono=True).next_to(conn, UP, buff=0.15))
-        self.play(GrowFromCenter(n1), GrowFromCenter(n2), Create(conn), FadeIn(wl), run_time=0.6)
+        label = always_redraw(lambda: self.text(f"w = {fmt(w.get_value())}", 26, mono=True).next_to(conn, UP, buff=0.15))
+        self.play(GrowFromCenter(n1), GrowFromCenter(n2), Create(conn), FadeIn(label), run_time=0.6)
+        return n1, n2, conn, w
+
+    def show_samples(self) -> VGroup:
         samples = VGroup()
-        for x, y in zip(self.inputs, self.targets):
-            box = Square(1.2, color=p.curve, fill_opacity=0.15, stroke_width=3)
-            lab = self.text(f"x = {x:g}\ny = {y:g}", 18).move_to(box)
-            samples.add(VGroup(box, lab))
+        for x, y in zip(self.inputs, self.targets, strict=True):
+            box = Square(1.2, color=self.pal.curve, fill_opacity=0.15, stroke_width=3)
+            samples.add(VGroup(box, self.text(f"x = {x:g}\ny = {y:g}", 18).move_to(box)))
         samples.arrange(RIGHT, buff=0.35).move_to(UP * 0.35)
         self.play(FadeIn(samples, lag_ratio=0.2), run_time=0.6)
+        return samples
+
+    def accumulate(self, samples: VGroup, n1: Circle, n2: Circle) -> None:
+        """Sample by sample: a pulse through the connection, its gradient, and the running sum growing as a bar."""
+        p = self.pal
         base = DOWN * 1.65
         total = np.cumsum(self.grads)
         unit = 3.0 / max(float(np.max(np.abs(total))), 1e-9)
@@ -80,23 +116,25 @@ class BatchUpdate(LessonMixin, Scene):
         self.add(acc)
         sum_label = self.text("Σ ∂L/∂w = 0.000", 22, p.gradient, mono=True).move_to(DOWN * 1.15)
         self.play(FadeIn(sum_label), run_time=0.3)
-        for i, (sample, g) in enumerate(zip(samples, self.grads)):
+        for i, (sample, g) in enumerate(zip(samples, self.grads, strict=True)):
             pulse = Dot(n1.get_center(), radius=0.09, color=p.current)
             self.play(sample[0].animate.set_stroke(p.current, width=6), FadeIn(pulse), run_time=0.25)
             self.play(pulse.animate.move_to(n2.get_center()), run_time=0.4)
-            gl = self.text(fmt(float(g)), 20, p.gradient, mono=True).next_to(sample, DOWN, buff=0.12)
-            bar = Arrow(base, base + RIGHT * float(total[i]) * unit, buff=0, color=p.gradient, stroke_width=7,
-                        max_stroke_width_to_length_ratio=30, max_tip_length_to_length_ratio=0.12)
+            value = self.text(fmt(float(g)), 20, p.gradient, mono=True).next_to(sample, DOWN, buff=0.12)
+            bar = self.gradient_arrow(base, base + RIGHT * float(total[i]) * unit, width=7, tip=0.12)
             new_sum = self.text(f"Σ ∂L/∂w = {fmt(float(total[i]))}", 22, p.gradient, mono=True).move_to(DOWN * 1.15)
-            self.play(FadeIn(gl), Transform(acc, bar), Transform(sum_label, new_sum), FadeOut(pulse),
+            self.play(FadeIn(value), Transform(acc, bar), Transform(sum_label, new_sum), FadeOut(pulse),
                       sample[0].animate.set_stroke(p.curve, width=3), run_time=0.5)
+
+    def apply_update(self, conn: Line, w: ValueTracker) -> None:
+        """The average of the summed gradients, the update with its numbers, then the one change of w."""
+        p, n = self.pal, len(self.inputs)
         avg = MathTex(r"\nabla w = \frac{1}{n}\sum_i \nabla w_i", color=p.gradient, font_size=34)
-        avg_val = self.text(f"= {fmt(float(total[-1]))} / {n} = {fmt(self.mean_grad)}", 24, p.gradient, mono=True)
+        avg_val = self.text(f"= {fmt(float(np.sum(self.grads)))} / {n} = {fmt(self.mean_grad)}", 24, p.gradient, mono=True)
         VGroup(avg, avg_val).arrange(RIGHT, buff=0.25).to_edge(DOWN, buff=1.0)
         self.play(Write(avg), FadeIn(avg_val), run_time=0.7)
-        upd = self.pieces([(f"w ← {fmt(self.start)} − {eta:g} ×", None), (fmt(self.mean_grad), p.gradient), ("=", None),
-                           (fmt(self.new_w), p.updated)], 24).to_edge(DOWN, buff=0.35)
-        self.play(FadeIn(upd), run_time=0.4)
+        line = self.update_line(self.start, self.learning_rate, self.mean_grad, self.new_w, size=24).to_edge(DOWN, buff=0.35)
+        self.play(FadeIn(line), run_time=0.4)
         self.play(w.animate.set_value(self.new_w), conn.animate.set_color(p.updated), run_time=0.8)
         self.play(conn.animate.set_color(p.foreground), run_time=0.3)
         self.wait(1)

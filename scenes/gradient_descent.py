@@ -5,19 +5,36 @@ from __future__ import annotations
 from typing import Annotated
 
 import numpy as np
-from manim import (DOWN, LEFT, RIGHT, UL, UR, Arrow, Create, Dot, FadeIn, FadeOut,
-                   GrowArrow, GrowFromCenter, MathTex, Scene, ValueTracker, VGroup, Write,
-                   always_redraw)
+from manim import (
+    DOWN,
+    LEFT,
+    RIGHT,
+    UL,
+    UR,
+    Axes,
+    Create,
+    Dot,
+    FadeIn,
+    FadeOut,
+    GrowArrow,
+    GrowFromCenter,
+    MathTex,
+    Scene,
+    ValueTracker,
+    VGroup,
+    Write,
+    always_redraw,
+)
 
 from ._base import LessonMixin, fmt
-from ._expr import parse
-from ._maths import gd_1d, nice_range
-from ._params import ParameterError, Range, check_params
+from ._losses import OneWeightLoss
+from ._maths import Step, gd_1d, nice_range
+from ._params import Range, check_params
 
 __all__ = ["GradientDescent"]
 
 
-class GradientDescent(LessonMixin, Scene):
+class GradientDescent(OneWeightLoss, LessonMixin, Scene):
     """Gradient descent on a 1-D loss curve.
 
     Shows the loss first, then at every step the gradient arrow, the update w − η·∇L with its
@@ -38,15 +55,12 @@ class GradientDescent(LessonMixin, Scene):
         check_params(type(self), locals())
         self.loss, self.start, self.learning_rate = loss, float(start), float(learning_rate)
         self.steps, self.tolerance = steps, float(tolerance)
-        self.expr = parse(loss, ("w",))
-        self.dexpr = self.expr.diff("w")
-        if not (np.isfinite(self.expr(w=start)) and np.isfinite(self.dexpr(w=start))):
-            raise ParameterError(f"start: the loss or its gradient is undefined at w = {start:g}")
+        self.init_loss(loss, self.start)
         self.trace = gd_1d(self.expr, self.dexpr, self.start, self.learning_rate, steps, self.tolerance)
-        limit = 4 * (abs(self.start) + 1)
-        self.shown = [s for s in self.trace[: next((i + 1 for i, s in enumerate(self.trace)
-                                                      if abs(s.new_w) > limit), None)]]
-        self.left_plot = bool(self.shown) and abs(self.shown[-1].new_w) > limit
+        # The plot spans a few times the start; a descent is drawn up to its first step beyond that.
+        self.limit = 4 * (abs(self.start) + 1)
+        self.shown = self.trace[: next((i + 1 for i, s in enumerate(self.trace) if abs(s.new_w) > self.limit), None)]
+        self.left_plot = bool(self.shown) and abs(self.shown[-1].new_w) > self.limit
         self.final_w = self.trace[-1].new_w if self.trace else self.start
         super().__init__(**kwargs)
 
@@ -66,68 +80,72 @@ class GradientDescent(LessonMixin, Scene):
         rows = [[s.index, round(s.w, 4), round(s.grad, 4), round(s.new_w, 4)] for s in self.trace]
         return ["step", "w", "∇L", "new w"], rows
 
-    # -- drawing ---------------------------------------------------------------------------------
+    # -- drawing: one method per stage, as Manim's own scenes split construct ---------------------
 
     def construct(self) -> None:
-        p, f, eta = self.pal, self.expr, self.learning_rate
-        limit = 4 * (abs(self.start) + 1)
-        ws = [self.start] + [s.new_w for s in self.shown if abs(s.new_w) <= limit]
+        ax = self.show_loss()
+        w = self.show_start(ax)
+        for step in self.shown:
+            self.show_step(ax, w, step)
+        self.show_end(ax)
+
+    def show_loss(self) -> Axes:
+        """Axes labelled w and L(w), the loss curve, and the update rule with η."""
+        p, f = self.pal, self.expr
+        ws = [self.start] + [s.new_w for s in self.shown if abs(s.new_w) <= self.limit]
         ws += [-0.3 * abs(self.start), 0.3 * abs(self.start)]
-        x_lo, x_hi, x_tick = nice_range(ws, pad=0.12)
-        xs = np.linspace(x_lo, x_hi, 400)
-        ys = f(w=xs)
-        fin = ys[np.isfinite(ys)]
-        y_lo, y_hi, y_tick = nice_range(np.concatenate([fin, [0.0]]), pad=0.08, min_span=0.5)
-        if fin.min() >= 0:
-            y_lo = 0.0
-        group = self.loss_axes((x_lo, x_hi, x_tick), (y_lo, y_hi, y_tick), 8.0, 4.6)
+        self.w_range = nice_range(ws, pad=0.12)
+        xs, ys, l_range = self.loss_view(self.w_range, 400, pad=0.08)
+        group = self.loss_axes(self.w_range, l_range, 8.0, 4.6)
         group.to_edge(DOWN, buff=0.55).shift(LEFT * 0.4)
         ax = group[0]
-        curve = self.polyline(ax, xs, ys, p.curve, y_clip=(y_lo, y_hi))
+        curve = self.polyline(ax, xs, ys, p.curve, y_clip=l_range[:2])
         title = self.text(f"L(w) = {f.text}", 26).to_corner(UL, buff=0.35)
-        rule = MathTex(r"w \leftarrow w - \eta\,\nabla L(w)", r"\quad \eta = " + f"{eta:g}",
-                       color=p.foreground, font_size=32).to_corner(UR, buff=0.35)
+        self.rule = MathTex(r"w \leftarrow w - \eta\,\nabla L(w)", r"\quad \eta = " + f"{self.learning_rate:g}",
+                            color=p.foreground, font_size=32).to_corner(UR, buff=0.35)
         self.play(Create(ax), FadeIn(group[1]), FadeIn(title), run_time=0.8)
         self.play(Create(curve), run_time=0.8)
-        self.play(Write(rule), run_time=0.6)
-        self.rule = rule
+        self.play(Write(self.rule), run_time=0.6)
+        return ax
 
+    def show_start(self, ax: Axes) -> ValueTracker:
+        """The weight as a ValueTracker, drawn as a point on the curve with its value beside it."""
+        p, f = self.pal, self.expr
         w = ValueTracker(self.start)
-        pos = lambda: ax.c2p(w.get_value(), float(f(w=w.get_value())))  # noqa: E731
-        dot = always_redraw(lambda: Dot(pos(), radius=0.09, color=p.current))
+        # A weight beyond the plot keeps its true value in the label; the point waits at the edge.
+        on_plot = lambda: float(np.clip(w.get_value(), self.w_range[0], self.w_range[1]))
+        dot = always_redraw(lambda: Dot(ax.c2p(on_plot(), float(f(w=on_plot()))), radius=0.09, color=p.current))
         label = always_redraw(lambda: self.text(f"w = {fmt(w.get_value())}", 20, p.foreground)
                               .next_to(dot, UR, buff=0.08))
         self.play(GrowFromCenter(dot), FadeIn(label), run_time=0.5)
+        return w
 
-        nabla = MathTex(r"\nabla L", color=p.gradient, font_size=28)
-        eq_anchor = rule.get_bottom() + DOWN * 0.45
-        unit = ax.x_axis.get_unit_size()
-        for s in self.shown:
-            start = ax.c2p(s.w, float(f(w=s.w)))
-            length = float(np.clip(abs(s.grad) * 0.5 * unit, 0.6, 2.0))
-            arrow = Arrow(start, start + np.sign(s.grad) * length * RIGHT, buff=0, color=p.gradient,
-                          stroke_width=6, max_tip_length_to_length_ratio=0.3,
-                          max_stroke_width_to_length_ratio=20)
-            glabel = VGroup(nabla.copy(), self.text(f"= {fmt(s.grad)}", 22, p.gradient, mono=True))
-            glabel.arrange(RIGHT, buff=0.12).move_to(eq_anchor).align_to(rule, RIGHT)
-            eq = self.pieces([(f"w ← {fmt(s.w)} − {eta:g} ×", None), (fmt(s.grad), p.gradient),
-                              ("=", None), (fmt(s.new_w), p.updated)])
-            eq.next_to(glabel, DOWN, buff=0.2).align_to(rule, RIGHT)
-            self.play(GrowArrow(arrow), FadeIn(glabel), FadeIn(eq), run_time=0.5)
-            self.play(w.animate.set_value(s.new_w if abs(s.new_w) <= limit else s.w), FadeOut(arrow),
-                      run_time=0.6)
-            self.play(FadeOut(eq), FadeOut(glabel), run_time=0.15)
-        self.end_note(ax, curve, xs, ys, limit)
+    def show_step(self, ax: Axes, w: ValueTracker, s: Step) -> None:
+        """Gradient arrow and the update with its numbers, then the point slides to the new weight."""
+        p, f = self.pal, self.expr
+        start = ax.c2p(s.w, float(f(w=s.w)))
+        length = float(np.clip(abs(s.grad) * 0.5 * ax.x_axis.get_unit_size(), 0.6, 2.0))
+        arrow = self.gradient_arrow(start, start + np.sign(s.grad) * length * RIGHT, width=6)
+        glabel = VGroup(MathTex(r"\nabla L", color=p.gradient, font_size=28),
+                        self.text(f"= {fmt(s.grad)}", 22, p.gradient, mono=True))
+        glabel.arrange(RIGHT, buff=0.12).move_to(self.rule.get_bottom() + DOWN * 0.45).align_to(self.rule, RIGHT)
+        eq = self.update_line(s.w, self.learning_rate, s.grad, s.new_w)
+        eq.next_to(glabel, DOWN, buff=0.2).align_to(self.rule, RIGHT)
+        self.play(GrowArrow(arrow), FadeIn(glabel), FadeIn(eq), run_time=0.5)
+        self.play(w.animate.set_value(s.new_w), FadeOut(arrow), run_time=0.6)
+        self.play(FadeOut(eq), FadeOut(glabel), run_time=0.15)
 
-    def end_note(self, ax, curve, xs, ys, limit) -> None:
+    def show_end(self, ax: Axes) -> None:
+        """Either why w left the plot, or the plotted minimum and whether the descent converged."""
         p = self.pal
         if self.left_plot:
-            msg = self.text(f"w = {self.shown[-1].new_w:.3g} is off the plot: η = {self.learning_rate:g} "
+            w_out = f"{self.shown[-1].new_w:.3g}".replace("-", "−")
+            msg = self.text(f"w = {w_out} is off the plot: η = {self.learning_rate:g} "
                             "is too large, so w diverges", 22, p.gradient)
             self.play(Write(msg.to_edge(DOWN, buff=0.1)), run_time=0.8)
             self.wait(1)
             return
-        fine = np.linspace(xs[0], xs[-1], 40001)
+        fine = np.linspace(self.w_range[0], self.w_range[1], 40001)
         fy = self.expr(w=fine)
         i = int(np.nanargmin(np.where(np.isfinite(fy), fy, np.nan)))
         w_star = float(fine[i])

@@ -5,11 +5,29 @@ from __future__ import annotations
 from typing import Annotated
 
 import numpy as np
-from manim import (DOWN, LEFT, RIGHT, UL, UP, Arrow, Create, Dot, FadeIn, FadeOut, GrowArrow,
-                   GrowFromCenter, Line, MathTex, Scene, VGroup, Write)
+from manim import (
+    DOWN,
+    LEFT,
+    RIGHT,
+    UL,
+    UP,
+    Arrow,
+    Axes,
+    Create,
+    Dot,
+    FadeIn,
+    FadeOut,
+    GrowArrow,
+    GrowFromCenter,
+    Line,
+    MathTex,
+    Scene,
+    VGroup,
+    Write,
+)
 
 from ._base import LessonMixin, contour_mobjects, fmt, square_view
-from ._maths import TwoWeightLoss
+from ._losses import TwoWeightLoss
 from ._params import Range, check_params
 
 __all__ = ["GradientField"]
@@ -44,24 +62,44 @@ class GradientField(TwoWeightLoss, LessonMixin, Scene):
 
     def step_table(self):
         rows = []
-        for i, (a, b) in enumerate(zip(self.path[:-1], self.path[1:])):
+        for i, (a, b) in enumerate(zip(self.path[:-1], self.path[1:], strict=True)):
             g = self.grad(a)
             rows.append([i + 1, round(a[0], 4), round(a[1], 4), round(g[0], 4), round(g[1], 4), round(b[0], 4), round(b[1], 4)])
         return ["step", "w1", "w2", "∂L/∂w1", "∂L/∂w2", "new w1", "new w2"], rows
 
+    # -- drawing: one method per stage --------------------------------------------------------
+
     def construct(self) -> None:
-        p, eta = self.pal, self.learning_rate
+        axes = self.show_loss()
+        ax = axes[0]
+        panel = self.show_field(axes)
+        dot = Dot(ax.c2p(*self.path[0]), radius=0.08, color=self.pal.current)
+        self.play(GrowFromCenter(dot), run_time=0.3)
+        for i, (a, b) in enumerate(zip(self.path[:-1], self.path[1:], strict=True)):
+            self.show_step(ax, panel, dot, i, a, b)
+        self.show_end(ax, panel)
+
+    def show_loss(self) -> VGroup:
+        """Square axes over the path, labelled w1 and w2, with the loss's real contour lines.
+
+        Returns ``VGroup(axes, labels)``.
+        """
         pts = np.vstack([self.path, -0.3 * self.path[:1]])
         xr, yr = square_view(pts)
         scale = 6.2 / max(xr[1] - xr[0], yr[1] - yr[0])
         g = self.loss_axes(xr, yr, (xr[1] - xr[0]) * scale, (yr[1] - yr[0]) * scale, "w_1", "w_2")
         g.to_edge(LEFT, buff=0.6).to_edge(DOWN, buff=0.4)
         ax = g[0]
-        contours = contour_mobjects(ax, self.expr, xr, yr, 8, p.curve)
+        self.view = (xr, yr)
         title = self.text(f"L = {self.expr.text}", 24).to_corner(UL, buff=0.3)
         self.play(Create(ax), FadeIn(g[1]), FadeIn(title), run_time=0.7)
-        self.play(Create(contours), run_time=1.0)
-        field = VGroup()
+        self.play(Create(contour_mobjects(ax, self.expr, xr, yr, 8, self.pal.curve)), run_time=1.0)
+        return g
+
+    def show_field(self, axes: VGroup) -> VGroup:
+        """The −∇L field as grey direction arrows, then the update rule with η; returns the side panel."""
+        p, ax = self.pal, axes[0]
+        (xr, yr), field = self.view, VGroup()
         for x in np.linspace(xr[0], xr[1], 11)[1:-1]:
             for y in np.linspace(yr[0], yr[1], 11)[1:-1]:
                 d = -self.grad(np.array([x, y]))
@@ -73,31 +111,29 @@ class GradientField(TwoWeightLoss, LessonMixin, Scene):
                 field.add(Arrow(a - v / 2, a + v / 2, buff=0,
                                 color=p.muted, stroke_width=2, max_tip_length_to_length_ratio=0.35))
         legend = self.text("grey arrows: −∇L (downhill)", 18, p.muted)
-        rule = MathTex(r"\mathbf{w} \leftarrow \mathbf{w} - \eta\,\nabla L", r"\quad \eta = " + f"{eta:g}",
+        rule = MathTex(r"\mathbf{w} \leftarrow \mathbf{w} - \eta\,\nabla L", r"\quad \eta = " + f"{self.learning_rate:g}",
                        color=p.foreground, font_size=32)
         panel = VGroup(rule, legend).arrange(DOWN, aligned_edge=LEFT, buff=0.25)
-        panel.next_to(g, RIGHT, buff=0.6).to_edge(UP, buff=1.0)
+        panel.next_to(axes, RIGHT, buff=0.6).to_edge(UP, buff=1.0)
         self.play(FadeIn(field, lag_ratio=0.01), FadeIn(legend), run_time=0.8)
         self.play(Write(rule), run_time=0.5)
-        dot = Dot(ax.c2p(*self.path[0]), radius=0.08, color=p.current)
-        self.play(GrowFromCenter(dot), run_time=0.3)
-        for i, (a, b) in enumerate(zip(self.path[:-1], self.path[1:])):
-            gr = self.grad(a)
-            arrow = Arrow(ax.c2p(*a), ax.c2p(*b), buff=0, color=p.gradient, stroke_width=5,
-                          max_stroke_width_to_length_ratio=20, max_tip_length_to_length_ratio=0.25)
-            info = VGroup(
-                self.text(f"step {i + 1}:  w = ({fmt(a[0])}, {fmt(a[1])})", 20, mono=True),
-                self.pieces([("∇L =", p.gradient), (f"({fmt(gr[0])}, {fmt(gr[1])})", p.gradient)], 20),
-                self.pieces([(f"w ← w − {eta:g}·∇L =", None), (f"({fmt(b[0])}, {fmt(b[1])})", p.updated)], 20),
-            ).arrange(DOWN, aligned_edge=LEFT, buff=0.15)
-            info.scale_to_fit_width(min(info.width, 6.9 - panel.get_left()[0]))
-            info.next_to(panel, DOWN, buff=0.4).align_to(panel, LEFT)
-            seg = Line(ax.c2p(*a), ax.c2p(*b), color=p.current, stroke_width=3)
-            rt = 0.3 if i < 6 else 0.15
-            self.play(GrowArrow(arrow), FadeIn(info), run_time=rt)
-            self.play(dot.animate.move_to(ax.c2p(*b)), Create(seg), FadeOut(arrow), run_time=rt)
-            self.play(FadeOut(info), run_time=0.1)
-        end = self.path[-1]
+        return panel
+
+    def show_step(self, ax: Axes, panel: VGroup, dot: Dot, i: int, a: np.ndarray, b: np.ndarray) -> None:
+        """The step −η∇L as a red arrow with its numbers, then the point moves and leaves a trail."""
+        arrow = self.gradient_arrow(ax.c2p(*a), ax.c2p(*b), tip=0.25)
+        info = self.step_panel(i + 1, a, self.grad(a), b, self.learning_rate)
+        info.scale_to_fit_width(min(info.width, 6.9 - panel.get_left()[0]))
+        info.next_to(panel, DOWN, buff=0.4).align_to(panel, LEFT)
+        trail = Line(ax.c2p(*a), ax.c2p(*b), color=self.pal.current, stroke_width=3)
+        rt = 0.3 if i < 6 else 0.15  # the first steps slowly, the rest briskly
+        self.play(GrowArrow(arrow), FadeIn(info), run_time=rt)
+        self.play(dot.animate.move_to(ax.c2p(*b)), Create(trail), FadeOut(arrow), run_time=rt)
+        self.play(FadeOut(info), run_time=0.1)
+
+    def show_end(self, ax: Axes, panel: VGroup) -> None:
+        """The final point, green if the gradient has shrunk to a tenth of its start."""
+        p, end = self.pal, self.path[-1]
         gn = float(np.linalg.norm(self.grad(end)))
         near = gn < 0.1 * float(np.linalg.norm(self.grad(self.path[0])))
         color = p.minimum if near else p.current

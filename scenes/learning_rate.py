@@ -5,18 +5,32 @@ from __future__ import annotations
 from typing import Annotated
 
 import numpy as np
-from manim import (DOWN, UP, Arrow, Create, Dot, FadeIn, FadeOut, GrowArrow, LaggedStart, Scene,
-                   ValueTracker, VGroup, Write, always_redraw)
+from manim import (
+    DOWN,
+    RIGHT,
+    UP,
+    Create,
+    Dot,
+    FadeIn,
+    FadeOut,
+    GrowArrow,
+    LaggedStart,
+    Scene,
+    ValueTracker,
+    VGroup,
+    Write,
+    always_redraw,
+)
 
 from ._base import LessonMixin, fmt
-from ._expr import parse
+from ._losses import OneWeightLoss
 from ._maths import gd_1d, nice_range
 from ._params import ParameterError, Range, check_params
 
 __all__ = ["LearningRateComparison"]
 
 
-class LearningRateComparison(LessonMixin, Scene):
+class LearningRateComparison(OneWeightLoss, LessonMixin, Scene):
     """The same loss and start under several learning rates, side by side.
 
     Each step moves every point by −η·∇L. Each panel is labelled by what its run actually does
@@ -37,14 +51,12 @@ class LearningRateComparison(LessonMixin, Scene):
             raise ParameterError("learning_rates: give between 2 and 4 values")
         self.loss, self.start, self.steps = loss, float(start), steps
         self.learning_rates = [float(x) for x in learning_rates]
-        self.expr = parse(loss, ("w",))
-        self.dexpr = self.expr.diff("w")
-        if not (np.isfinite(self.expr(w=start)) and np.isfinite(self.dexpr(w=start))):
-            raise ParameterError(f"start: the loss or its gradient is undefined at w = {start:g}")
+        self.init_loss(loss, self.start)
         span = max(abs(self.start), 1.0)
         self.x_range = nice_range([self.start - 0.1 * span, -self.start - 0.1 * span,
                                    self.start + 0.1 * span, -self.start + 0.1 * span], pad=0.0)
-        self.runs = [gd_1d(self.expr, self.dexpr, self.start, lr, steps, 0.0) for lr in self.learning_rates]
+        # A run ends once its gradient vanishes: a point at a minimum has no arrow and no step left to show.
+        self.runs = [gd_1d(self.expr, self.dexpr, self.start, lr, steps, 1e-12) for lr in self.learning_rates]
         self.verdicts = [self._verdict(run) for run in self.runs]
         super().__init__(**kwargs)
 
@@ -68,7 +80,7 @@ class LearningRateComparison(LessonMixin, Scene):
 
     def describe(self) -> str:
         parts = []
-        for lr, run, v in zip(self.learning_rates, self.runs, self.verdicts):
+        for lr, run, v in zip(self.learning_rates, self.runs, self.verdicts, strict=True):
             end = run[-1].new_w if run else self.start
             parts.append(f"η = {lr:g} ends at w = {end:.3g} ({v})")
         return (f"Gradient descent on L(w) = {self.expr.text} from w = {fmt(self.start, 2)} for "
@@ -81,76 +93,85 @@ class LearningRateComparison(LessonMixin, Scene):
             rows.append([i + 1] + [round(r[i].new_w, 4) if i < len(r) else "" for r in self.runs])
         return head, rows
 
+    # -- drawing: one method per stage --------------------------------------------------------
+
     def construct(self) -> None:
-        p, f = self.pal, self.expr
-        n = len(self.learning_rates)
-        width = 12.6 / n - 0.6
-        xs = np.linspace(self.x_range[0], self.x_range[1], 300)
-        ys = f(w=xs)
-        fin = ys[np.isfinite(ys)]
-        y_lo, y_hi, y_tick = nice_range(np.concatenate([fin, [0.0]]), pad=0.05, min_span=0.5)
-        if fin.min() >= 0:
-            y_lo = 0.0
+        panels = self.show_panels()
+        trackers, dots = self.show_starts(panels)
+        on_plot = [True] * len(panels)
+        for i in range(self.steps):
+            if not self.show_round(i, panels, trackers, dots, on_plot):
+                break
+        self.show_verdicts(panels)
+
+    def show_panels(self) -> VGroup:
+        """One panel per learning rate: axes labelled w and L(w), the same curve, the rule with its η."""
+        p = self.pal
+        self.panel_width = 12.6 / len(self.learning_rates) - 0.6
+        xs, ys, l_range = self.loss_view(self.x_range, 300, pad=0.05)
         panels = VGroup()
         for lr in self.learning_rates:
-            g = self.loss_axes(self.x_range, (y_lo, y_hi, y_tick), width, 3.0)
-            curve = self.polyline(g[0], xs, ys, p.curve, 3, y_clip=(y_lo, y_hi))
+            g = self.loss_axes(self.x_range, l_range, self.panel_width, 3.0)
+            curve = self.polyline(g[0], xs, ys, p.curve, 3, y_clip=l_range[:2])
             title = self.text(f"η = {lr:g}", 26)
             rule = self.text(f"w ← w − {lr:g}·∇L", 18, mono=True)
             VGroup(title, rule).arrange(DOWN, buff=0.12).next_to(g, UP, buff=0.15)
             panels.add(VGroup(g, curve, title, rule))
         panels.arrange(buff=0.6).to_edge(UP, buff=0.3)
-        header = self.text(f"L(w) = {f.text},  start w = {fmt(self.start, 2)}", 22, p.muted).to_edge(DOWN, buff=0.2)
+        header = self.text(f"L(w) = {self.expr.text},  start w = {fmt(self.start, 2)}", 22, p.muted).to_edge(DOWN, buff=0.2)
         self.play(*[Create(pn[0][0]) for pn in panels], *[FadeIn(pn[0][1]) for pn in panels],
                   *[FadeIn(pn[2:]) for pn in panels], FadeIn(header), run_time=0.8)
         self.play(*[Create(pn[1]) for pn in panels], run_time=0.8)
+        return panels
 
+    def show_starts(self, panels: VGroup) -> tuple[list[ValueTracker], list]:
+        """A ValueTracker per panel, drawn as a point on that panel's curve."""
+        f, p = self.expr, self.pal
         trackers = [ValueTracker(self.start) for _ in panels]
-        dots = []
-        for pn, t in zip(panels, trackers):
-            ax = pn[0][0]
-            dots.append(always_redraw(lambda ax=ax, t=t: Dot(ax.c2p(t.get_value(), float(f(w=t.get_value()))),
-                                                              radius=0.08, color=p.current)))
+        dots = [always_redraw(lambda ax=pn[0][0], t=t: Dot(ax.c2p(t.get_value(), float(f(w=t.get_value()))),
+                                                          radius=0.08, color=p.current))
+                for pn, t in zip(panels, trackers, strict=True)]
         self.play(*[FadeIn(d) for d in dots], run_time=0.4)
-        live = [True] * n
-        notes = [None] * n
-        for i in range(self.steps):
-            arrows, grow, moves, texts = [], [], [], []
-            for k, (pn, run, t) in enumerate(zip(panels, self.runs, trackers)):
-                if not live[k] or i >= len(run):
-                    continue
-                s, ax = run[i], pn[0][0]
-                a = ax.c2p(s.w, float(f(w=s.w)))
-                length = float(np.clip(abs(s.grad) * 0.25, 0.35, 1.2))
-                arrow = Arrow(a, a + np.sign(s.grad) * length * np.array([1, 0, 0]), buff=0, color=p.gradient,
-                              stroke_width=5, max_stroke_width_to_length_ratio=20, max_tip_length_to_length_ratio=0.3)
-                step = self.pieces([(f"Δw = −{self.learning_rates[k]:g} ×", None),
-                                    (fmt(s.grad), p.gradient), ("=", None), (fmt(-self.learning_rates[k] * s.grad), None)], 15)
-                step.scale_to_fit_width(min(step.width, width)).next_to(pn[0], DOWN, buff=0.25)
-                arrows.append(arrow)
-                texts.append(step)
-                grow.append(GrowArrow(arrow))
-                leaves = self._leaves(s.new_w) or not np.isfinite(float(f(w=s.new_w)))
-                if leaves:
-                    live[k] = False
-                    edge = self.x_range[0] if s.new_w < self.x_range[0] else self.x_range[1]
-                    notes[k] = (edge, s.new_w)
-                    moves.append(t.animate.set_value(edge))
-                else:
-                    moves.append(t.animate.set_value(s.new_w))
-            if not arrows:
-                break
-            self.play(LaggedStart(*grow, lag_ratio=0.15), *[FadeIn(x) for x in texts], run_time=0.4)
-            self.play(LaggedStart(*moves, lag_ratio=0.15), *[FadeOut(x) for x in arrows], run_time=0.5)
-            self.play(*[FadeOut(x) for x in texts], run_time=0.1)
-            for k, note in enumerate(notes):
-                if note is not None:
-                    msg = self.text(f"left the plot: w = {note[1]:.3g}\n(not clamped, diverging)", 16, p.gradient)
-                    msg.next_to(panels[k][0], DOWN, buff=0.25)
-                    self.play(FadeOut(dots[k]), Write(msg), run_time=0.5)
-                    notes[k] = None
+        return trackers, dots
+
+    def show_round(self, i: int, panels: VGroup, trackers, dots, on_plot: list[bool]) -> bool:
+        """Step ``i`` in every panel still on its plot: arrows and updates, then the points, a little staggered.
+
+        Returns whether any panel had a step left.
+        """
+        f = self.expr
+        arrows, lines, moves, exits = [], [], [], []
+        for k, (pn, run, t, lr) in enumerate(zip(panels, self.runs, trackers, self.learning_rates, strict=True)):
+            if not on_plot[k] or i >= len(run):
+                continue
+            s, ax = run[i], pn[0][0]
+            a = ax.c2p(s.w, float(f(w=s.w)))
+            arrows.append(self.gradient_arrow(a, a + np.sign(s.grad) * float(np.clip(abs(s.grad) * 0.25, 0.35, 1.2)) * RIGHT))
+            line = self.update_line(s.w, lr, s.grad, s.new_w, size=15)
+            lines.append(line.scale_to_fit_width(min(line.width, self.panel_width)).next_to(pn[0], DOWN, buff=0.25))
+            target = s.new_w
+            if self._leaves(s.new_w) or not np.isfinite(float(f(w=s.new_w))):
+                # Not clamped in the maths: the point is followed to the plot's edge and reported.
+                on_plot[k] = False
+                target = self.x_range[0] if s.new_w < self.x_range[0] else self.x_range[1]
+                exits.append((k, s.new_w))
+            moves.append(t.animate.set_value(target))
+        if not arrows:
+            return False
+        self.play(LaggedStart(*[GrowArrow(a) for a in arrows], lag_ratio=0.15), *[FadeIn(x) for x in lines], run_time=0.4)
+        self.play(LaggedStart(*moves, lag_ratio=0.15), *[FadeOut(a) for a in arrows], run_time=0.5)
+        self.play(*[FadeOut(x) for x in lines], run_time=0.1)
+        for k, w in exits:
+            w_out = f"{w:.3g}".replace("-", "−")
+            msg = self.text(f"left the plot: w = {w_out}\n(not clamped, diverging)", 16, self.pal.gradient)
+            self.play(FadeOut(dots[k]), Write(msg.next_to(panels[k][0], DOWN, buff=0.25)), run_time=0.5)
+        return True
+
+    def show_verdicts(self, panels: VGroup) -> None:
+        """Under each panel, what its run actually did."""
+        p = self.pal
         labels = []
-        for pn, v in zip(panels, self.verdicts):
+        for pn, v in zip(panels, self.verdicts, strict=True):
             color = p.minimum if v.startswith("good") else p.gradient if "large" in v else p.current
             labels.append(self.text(v, 20, color).next_to(pn[0], DOWN, buff=0.95))
         self.play(LaggedStart(*[Write(x) for x in labels], lag_ratio=0.2), run_time=0.8)

@@ -5,11 +5,30 @@ from __future__ import annotations
 from typing import Annotated
 
 import numpy as np
-from manim import (DEGREES, DOWN, IN, LEFT, UL, UR, Arrow, Create, Dot3D, FadeIn, FadeOut, GrowArrow,
-                   Line, Surface, ThreeDAxes, ThreeDScene)
+from manim import (
+    DEGREES,
+    DOWN,
+    DR,
+    IN,
+    OUT,
+    RIGHT,
+    UL,
+    UP,
+    UR,
+    Create,
+    Dot3D,
+    FadeIn,
+    FadeOut,
+    GrowArrow,
+    Line,
+    MathTex,
+    Surface,
+    ThreeDAxes,
+    ThreeDScene,
+)
 
 from ._base import LessonMixin, fmt
-from ._maths import TwoWeightLoss
+from ._losses import TwoWeightLoss
 from ._params import Range, check_params
 
 __all__ = ["LossSurface"]
@@ -43,50 +62,68 @@ class LossSurface(TwoWeightLoss, LessonMixin, ThreeDScene):
 
     def step_table(self):
         rows = [[i + 1, round(float(a[0]), 4), round(float(a[1]), 4), round(self.value(a), 4), round(self.value(b), 4)]
-                for i, (a, b) in enumerate(zip(self.path[:-1], self.path[1:]))]
+                for i, (a, b) in enumerate(zip(self.path[:-1], self.path[1:], strict=True))]
         return ["step", "w1", "w2", "L", "new L"], rows
 
+    # -- drawing: one method per stage --------------------------------------------------------
+
     def construct(self) -> None:
-        p, eta = self.pal, self.learning_rate
-        span = max(np.abs(self.path).max() * 1.15, 1.0)
-        r = float(np.ceil(span))
+        axes = self.show_loss()
+        dot = Dot3D(self.on_surface(axes, self.path[0]), radius=0.09, color=self.pal.current)
+        self.play(FadeIn(dot), run_time=0.3)
+        for i, (a, b) in enumerate(zip(self.path[:-1], self.path[1:], strict=True)):
+            self.show_step(axes, dot, i, a, b)
+        self.show_end(dot)
+
+    def on_surface(self, axes: ThreeDAxes, q) -> np.ndarray:
+        return axes.c2p(q[0], q[1], self.value(q))
+
+    def flat(self, *mobjects) -> None:
+        """Keep text facing the viewer: fixed in the frame, shown by the next animation rather than now."""
+        self.add_fixed_in_frame_mobjects(*mobjects)
+        self.remove(*mobjects)
+
+    def show_loss(self) -> ThreeDAxes:
+        """3-D axes labelled w1, w2 and L at their ends, the surface L(w1, w2), then the update rule."""
+        p = self.pal
+        r = float(np.ceil(max(np.abs(self.path).max() * 1.15, 1.0)))
         zs = self.expr(w1=np.linspace(-r, r, 41)[:, None], w2=np.linspace(-r, r, 41)[None, :])
-        z_lo, z_hi = float(np.nanmin(zs)), float(np.nanmax(zs))
-        z_lo = min(0.0, np.floor(z_lo))
-        z_hi = float(np.ceil(z_hi))
+        z_lo, z_hi = min(0.0, np.floor(float(np.nanmin(zs)))), float(np.ceil(float(np.nanmax(zs))))
+        self.floor = z_lo
         axes = ThreeDAxes(x_range=[-r, r, 1], y_range=[-r, r, 1], z_range=[z_lo, z_hi, max(1, (z_hi - z_lo) // 4)],
                           x_length=6, y_length=6, z_length=3, axis_config={"color": p.foreground, "include_tip": False})
         axes.shift(IN * 1.6)
         self.set_camera_orientation(phi=62 * DEGREES, theta=-50 * DEGREES, zoom=0.75)
+        # Labels sit at the axis ends in space but always face the camera, so they stay readable.
+        labels = [MathTex(name, color=p.foreground, font_size=36).move_to(axis.get_end() + 0.4 * out)
+                  for name, axis, out in (("w_1", axes.x_axis, RIGHT), ("w_2", axes.y_axis, UP), ("L", axes.z_axis, OUT))]
+        self.add_fixed_orientation_mobjects(*labels)
+        self.remove(*labels)
         surf = Surface(lambda u, v: axes.c2p(u, v, self.value((u, v))), u_range=[-r, r], v_range=[-r, r],
                        resolution=(16, 16), fill_opacity=0.55, stroke_width=0.4, stroke_color=p.curve,
                        checkerboard_colors=[p.curve, p.curve])
         title = self.text(f"L = {self.expr.text}", 24).to_corner(UL, buff=0.3)
-        rule = self.text(f"w ← w − {eta:g}·∇L", 22, mono=True).to_corner(UR, buff=0.3)
-        labels = self.text("axes: w₁ (right), w₂ (depth), L (up)", 18, p.muted).next_to(title, DOWN, buff=0.15).align_to(title, LEFT)
-        self.add_fixed_in_frame_mobjects(title, rule, labels)
-        self.remove(title, rule, labels)
-        self.play(Create(axes), FadeIn(title), FadeIn(labels), run_time=0.7)
+        rule = self.text(f"w ← w − {self.learning_rate:g}·∇L", 22, mono=True).to_corner(UR, buff=0.3)
+        self.flat(title, rule)
+        self.play(Create(axes), *[FadeIn(x) for x in labels], FadeIn(title), run_time=0.7)
         self.play(Create(surf), run_time=1.2)
         self.play(FadeIn(rule), run_time=0.3)
-        pos = lambda q: axes.c2p(q[0], q[1], self.value(q))  # noqa: E731
-        dot = Dot3D(pos(self.path[0]), radius=0.09, color=p.current)
-        self.play(FadeIn(dot), run_time=0.3)
-        for i, (a, b) in enumerate(zip(self.path[:-1], self.path[1:])):
-            floor = Arrow(axes.c2p(a[0], a[1], z_lo), axes.c2p(b[0], b[1], z_lo), buff=0, color=p.gradient,
-                          stroke_width=5, max_stroke_width_to_length_ratio=20, max_tip_length_to_length_ratio=0.3)
-            info = self.pieces([(f"step {i + 1}:  L = {fmt(self.value(a))}  ∇L =", None),
-                                (f"({fmt(self.grad(a)[0])}, {fmt(self.grad(a)[1])})", p.gradient)], 18)
-            info.to_edge(DOWN, buff=0.3)
-            self.add_fixed_in_frame_mobjects(info)
-            self.remove(info)
-            rt = 0.3 if i < 4 else 0.18
-            self.play(GrowArrow(floor), FadeIn(info), run_time=rt)
-            self.play(dot.animate.move_to(pos(b)), Create(Line(pos(a), pos(b), color=p.current, stroke_width=4)),
-                      FadeOut(floor), FadeOut(info), run_time=rt)
-        end = self.text(f"final L = {fmt(self.value(self.path[-1]))} at ({fmt(self.path[-1][0])}, {fmt(self.path[-1][1])})", 22, p.minimum)
-        end.to_edge(DOWN, buff=0.3)
-        self.add_fixed_in_frame_mobjects(end)
-        self.remove(end)
-        self.play(FadeIn(end), dot.animate.set_color(p.minimum), run_time=0.5)
+        return axes
+
+    def show_step(self, axes: ThreeDAxes, dot: Dot3D, i: int, a: np.ndarray, b: np.ndarray) -> None:
+        """The step −η∇L as a red arrow on the floor with its numbers, then the point rolls to the next."""
+        floor = self.gradient_arrow(axes.c2p(a[0], a[1], self.floor), axes.c2p(b[0], b[1], self.floor))
+        info = self.step_panel(i + 1, a, self.grad(a), b, self.learning_rate, size=18,
+                               extra=f",  L = {fmt(self.value(a))}").to_corner(DR, buff=0.3)
+        self.flat(info)
+        trail = Line(self.on_surface(axes, a), self.on_surface(axes, b), color=self.pal.current, stroke_width=4)
+        rt = 0.3 if i < 4 else 0.18  # the first steps slowly, the rest briskly
+        self.play(GrowArrow(floor), FadeIn(info), run_time=rt)
+        self.play(dot.animate.move_to(self.on_surface(axes, b)), Create(trail), FadeOut(floor), FadeOut(info), run_time=rt)
+
+    def show_end(self, dot: Dot3D) -> None:
+        e = self.path[-1]
+        end = self.text(f"final L = {fmt(self.value(e))} at ({fmt(e[0])}, {fmt(e[1])})", 22, self.pal.minimum)
+        self.flat(end.to_edge(DOWN, buff=0.3))
+        self.play(FadeIn(end), dot.animate.set_color(self.pal.minimum), run_time=0.5)
         self.wait(1)

@@ -5,14 +5,15 @@ from __future__ import annotations
 from typing import Annotated
 
 import numpy as np
-from manim import (AnimationGroup, DOWN, RIGHT, UP, FadeIn, Indicate, LaggedStart, MathTex, Scene, Transform,
-                   VGroup, VMobject, Write)
+from manim import DOWN, RIGHT, UP, FadeIn, FadeOut, Indicate, MathTex, Scene, Transform, VGroup, VMobject, Write
 
 from ._base import LessonMixin, fmt
 from ._maths import matrix_gradient
 from ._params import ParameterError, Range, check_params
 
 __all__ = ["WeightMatrixUpdate"]
+
+_SUB = str.maketrans("0123456789", "₀₁₂₃₄₅₆₇₈₉")
 
 
 class WeightMatrixUpdate(LessonMixin, Scene):
@@ -25,7 +26,7 @@ class WeightMatrixUpdate(LessonMixin, Scene):
         learning_rate: Step size eta.
     """
 
-    def __init__(self, *, weights: Annotated[list[list[float]], Range(-100, 100)] = [[0.1, 0.3], [-0.2, 0.4], [0.5, -0.1]],  # noqa: B006,E501
+    def __init__(self, *, weights: Annotated[list[list[float]], Range(-100, 100)] = [[0.1, 0.3], [-0.2, 0.4], [0.5, -0.1]],  # noqa: B006
                  inputs: Annotated[list[float], Range(-100, 100)] = [1.0, 0.5],  # noqa: B006
                  targets: Annotated[list[float], Range(-100, 100)] = [0.2, 0.1, 0.3],  # noqa: B006
                  learning_rate: Annotated[float, Range(0.0001, 10)] = 0.5, **kwargs):
@@ -60,12 +61,21 @@ class WeightMatrixUpdate(LessonMixin, Scene):
             rows.append([f"W[{i + 1},{j + 1}]", round(w, 4), round(self.grad[i, j], 4), round(self.new_weights[i, j], 4)])
         return ["entry", "w", "∂L/∂w", "new w"], rows
 
+    # -- drawing: one method per stage --------------------------------------------------------
+
     def construct(self) -> None:
-        p, eta = self.pal, self.learning_rate
-        vec = lambda v: "[" + ", ".join(f"{x:g}" for x in v) + "]"  # noqa: E731
+        vec = lambda v: "[" + ", ".join(f"{x:g}" for x in v) + "]"
         loss = self.text(f"L = ½‖W x − y‖²,   x = {vec(self.inputs)},   y = {vec(self.targets)}", 24)
-        loss.to_edge(UP, buff=0.3)
-        self.play(FadeIn(loss), run_time=0.5)
+        self.play(FadeIn(loss.to_edge(UP, buff=0.3)), run_time=0.5)
+        w_entries, g_entries, eq = self.show_matrices(loss)
+        new_grp, last = self.fill_new_matrix(w_entries, g_entries, eq)
+        done = self.text(f"L: {self._loss(self.weights):.4f} → {self._loss(self.new_weights):.4f}", 24, self.pal.updated)
+        self.play(FadeOut(last), FadeIn(done.next_to(new_grp, DOWN, buff=0.5)), run_time=0.5)
+        self.wait(1)
+
+    def show_matrices(self, loss) -> tuple[VGroup, VGroup, MathTex]:
+        """W in the weight colour, ∇W in the gradient colour with its formula, then the update rule with η."""
+        p = self.pal
         w_mat, w_entries = self.matrix(self.weights, p.foreground)
         g_mat, g_entries = self.matrix(self.grad, p.gradient)
         w_grp = VGroup(MathTex("W =", color=p.foreground, font_size=36), w_mat).arrange(RIGHT, buff=0.2)
@@ -74,26 +84,35 @@ class WeightMatrixUpdate(LessonMixin, Scene):
         self.play(Write(w_grp[0]), FadeIn(w_mat), run_time=0.6)
         gnote = self.text("∇W = (W x − y) xᵀ", 20, p.gradient).next_to(g_grp, DOWN, buff=0.15)
         self.play(Write(g_grp[0]), FadeIn(g_mat), FadeIn(gnote), run_time=0.6)
-        eq = MathTex(r"W_{\text{new}} = W - \eta\,\nabla W", r"\qquad \eta = " + f"{eta:g}",
+        eq = MathTex(r"W_{\text{new}} = W - \eta\,\nabla W", r"\qquad \eta = " + f"{self.learning_rate:g}",
                      color=p.foreground, font_size=36)
         eq.next_to(VGroup(w_grp, gnote), DOWN, buff=0.6)
         self.play(Write(eq), run_time=0.6)
+        return w_entries, g_entries, eq
+
+    def fill_new_matrix(self, w_entries: VGroup, g_entries: VGroup, eq: MathTex) -> tuple[VGroup, VGroup]:
+        """W_new starts as a copy of W; entry by entry, its sum is shown and the entry turns into its new value.
+
+        Returns the W_new group and the last entry's sum, still on screen.
+        """
+        p, eta = self.pal, self.learning_rate
         start, _ = self.matrix(self.weights, p.foreground)
         final, f_entries = self.matrix(self.new_weights, p.updated)
-        n_lab = MathTex(r"W_{\text{new}} =", color=p.updated, font_size=36)
-        n_grp = VGroup(n_lab, start).arrange(RIGHT, buff=0.2).next_to(eq, DOWN, buff=0.5)
+        n_grp = VGroup(MathTex(r"W_{\text{new}} =", color=p.updated, font_size=36), start).arrange(RIGHT, buff=0.2)
+        n_grp.next_to(eq, DOWN, buff=0.5)
         final.move_to(start)
         self.play(FadeIn(n_grp), run_time=0.4)
-        moving = start[1]
-        anims = []
-        for k in range(len(f_entries)):
-            anims.append(LaggedStart(AnimationGroup(Indicate(w_entries[k], color=p.current, scale_factor=1.15),
-                                                    Indicate(g_entries[k], color=p.current, scale_factor=1.15)),
-                                     Transform(moving[k], f_entries[k]), lag_ratio=0.4))
-        self.play(LaggedStart(*anims, lag_ratio=0.6), run_time=0.45 * len(anims) + 0.5)
-        done = self.text(f"L: {self._loss(self.weights):.4f} → {self._loss(self.new_weights):.4f}", 24, p.updated)
-        self.play(FadeIn(done.next_to(n_grp, DOWN, buff=0.5)), run_time=0.5)
-        self.wait(1)
+        shown = None
+        for k, ((i, j), w) in enumerate(np.ndenumerate(self.weights)):
+            line = self.update_line(w, eta, self.grad[i, j], self.new_weights[i, j], name=f"W{i + 1}{j + 1}".translate(_SUB),
+                                    size=24).next_to(n_grp, DOWN, buff=0.5)
+            swap = [FadeOut(shown)] if shown is not None else []
+            self.play(Indicate(w_entries[k], color=p.current, scale_factor=1.15),
+                      Indicate(g_entries[k], color=p.current, scale_factor=1.15), *swap, FadeIn(line), run_time=0.45)
+            # One entry at a time: the seed asks for weights not to change all at once.
+            self.play(Transform(start[1][k], f_entries[k]), run_time=0.35)
+            shown = line
+        return n_grp, shown
 
     def matrix(self, m: np.ndarray, color: str) -> tuple[VGroup, VGroup]:
         """A bracketed grid of Pango entries; returns (VGroup(brackets, entries), entries)."""

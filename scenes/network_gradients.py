@@ -5,8 +5,7 @@ from __future__ import annotations
 from typing import Annotated
 
 import numpy as np
-from manim import (DOWN, RIGHT, UP, Circle, Create, FadeIn, LaggedStart, Line,
-                   ManimColor, Scene, VGroup, interpolate_color)
+from manim import DOWN, RIGHT, UP, Circle, Create, FadeIn, LaggedStart, Line, ManimColor, Scene, VGroup, interpolate_color
 
 from ._base import LessonMixin, fmt
 from ._maths import mlp_backward
@@ -57,7 +56,22 @@ class NetworkGradients(LessonMixin, Scene):
                 rows.append([i + 1, j + 1, round(float(v), 4)])
         return ["layer", "neuron", "∂L/∂z"], rows
 
+    # -- drawing: one method per stage --------------------------------------------------------
+
     def construct(self) -> None:
+        loss = self.text(f"L = ½‖ŷ − y‖² = {self.net.loss:.3f}   on x = {self.inputs}, y = {self.targets}", 22)
+        self.play(FadeIn(loss.to_edge(UP, buff=0.3)), run_time=0.5)
+        cols, edges = self.show_network()
+        # Forward pulse, input to output.
+        self.play(LaggedStart(*[col.animate.set_stroke(self.pal.current) for col in cols], lag_ratio=0.5), run_time=0.8)
+        self.play(*[col.animate.set_stroke(self.pal.muted) for col in cols], run_time=0.3)
+        # Backward: output neurons, then the weights into them, then the layer before, ...
+        for li in range(len(self.layers) - 1, -1, -1):
+            self.show_layer_gradients(li, cols, edges)
+        self.wait(1)
+
+    def show_network(self) -> tuple[VGroup, VGroup]:
+        """Neurons in columns, every connection, layer names and the colour legend."""
         p = self.pal
         cols = VGroup()
         for n in self.layers:
@@ -66,33 +80,28 @@ class NetworkGradients(LessonMixin, Scene):
             cols.add(col.arrange(DOWN, buff=0.42))
         cols.arrange(RIGHT, buff=2.4).move_to(DOWN * 0.1)
         edges = VGroup()
-        for a, b in zip(cols[:-1], cols[1:]):
+        for a, b in zip(cols[:-1], cols[1:], strict=True):
             edges.add(VGroup(*[Line(na.get_center(), nb.get_center(), color=p.muted, stroke_width=1.5, buff=0.34)
                                for nb in b for na in a]))  # index [j * len(a) + i] is W[j, i]
-        loss = self.text(f"L = ½‖ŷ − y‖² = {self.net.loss:.3f}   on x = {self.inputs}, y = {self.targets}", 22)
-        loss.to_edge(UP, buff=0.3)
-        self.play(FadeIn(loss), run_time=0.5)
-        self.play(Create(edges), FadeIn(cols), run_time=0.8)
         names = ["input"] + [f"hidden {i}" for i in range(1, len(self.layers) - 1)] + ["output"]
-        for name, col in zip(names, cols):
-            self.add(self.text(name, 18, p.muted).next_to(col, DOWN, buff=0.25))
+        tags = VGroup(*[self.text(name, 18, p.muted).next_to(col, DOWN, buff=0.25)
+                        for name, col in zip(names, cols, strict=True)])
+        self.play(Create(edges), FadeIn(cols), FadeIn(tags), run_time=0.8)
         legend = self.text("colour and thickness ∝ |∂L/∂·|, computed by backpropagation", 18, p.muted)
         self.play(FadeIn(legend.to_edge(DOWN, buff=0.25)), run_time=0.4)
-        # Forward pulse, input to output.
-        self.play(LaggedStart(*[col.animate.set_stroke(p.current) for col in cols], lag_ratio=0.5), run_time=0.8)
-        self.play(*[col.animate.set_stroke(p.muted) for col in cols], run_time=0.3)
-        # Backward: output neurons, then the weights into them, then the layer before, ...
-        for li in range(len(self.layers) - 1, -1, -1):
-            col, delta = cols[li], self.net.deltas[li]
-            tag = self.text(f"max |∂L/∂{'x' if li == 0 else 'z'}|\n= {fmt(float(np.abs(delta).max()))}", 18, p.gradient)
-            tag.next_to(col, UP, buff=0.25)
-            self.play(LaggedStart(*[self.light_neuron(c, abs(float(v))) for c, v in zip(col, delta)], lag_ratio=0.25),
-                      FadeIn(tag), run_time=0.7)
-            if li > 0:
-                g = self.net.weight_grads[li - 1]
-                anims = [self.light_edge(e, abs(float(v))) for e, v in zip(edges[li - 1], g.ravel())]
-                self.play(LaggedStart(*anims, lag_ratio=0.06), run_time=0.9)
-        self.wait(1)
+        return cols, edges
+
+    def show_layer_gradients(self, li: int, cols: VGroup, edges: VGroup) -> None:
+        """Light layer ``li``'s neurons by |∂L/∂z|, then the weights into it by |∂L/∂W|, one after another."""
+        col, delta = cols[li], self.net.deltas[li]
+        tag = self.text(f"max |∂L/∂{'x' if li == 0 else 'z'}|\n= {fmt(float(np.abs(delta).max()))}", 18, self.pal.gradient)
+        tag.next_to(col, UP, buff=0.25)
+        self.play(LaggedStart(*[self.light_neuron(c, abs(float(v))) for c, v in zip(col, delta, strict=True)], lag_ratio=0.25),
+                  FadeIn(tag), run_time=0.7)
+        if li > 0:
+            g = self.net.weight_grads[li - 1]
+            anims = [self.light_edge(e, abs(float(v))) for e, v in zip(edges[li - 1], g.ravel(), strict=True)]
+            self.play(LaggedStart(*anims, lag_ratio=0.06), run_time=0.9)
 
     def _color(self, mag: float) -> ManimColor:
         return interpolate_color(ManimColor(self.pal.muted), ManimColor(self.pal.gradient), min(mag / self.max_grad, 1.0))

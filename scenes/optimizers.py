@@ -5,11 +5,11 @@ from __future__ import annotations
 from typing import Annotated
 
 import numpy as np
-from manim import (DOWN, LEFT, RIGHT, UL, UP, Arrow, Create, Dot, FadeIn, FadeOut, GrowArrow, LaggedStart,
-                   Line, Scene, VGroup)
+from manim import DOWN, LEFT, RIGHT, UL, UP, Axes, Create, Dot, FadeIn, FadeOut, GrowArrow, LaggedStart, Line, Scene, VGroup
 
 from ._base import LessonMixin, contour_mobjects, fmt, square_view
-from ._maths import TwoWeightLoss, adam_path, gd_path, momentum_path
+from ._losses import TwoWeightLoss
+from ._maths import adam_path, gd_path, momentum_path
 from ._params import Range, check_params
 
 __all__ = ["OptimizerComparison"]
@@ -35,7 +35,8 @@ class OptimizerComparison(TwoWeightLoss, LessonMixin, Scene):
                  steps: Annotated[int, Range(1, 60)] = 25, **kwargs):
         check_params(type(self), locals())
         self.loss, self.start, self.steps = loss, [float(v) for v in start], steps
-        self.learning_rate, self.momentum, self.adam_learning_rate = float(learning_rate), float(momentum), float(adam_learning_rate)
+        self.learning_rate, self.momentum = float(learning_rate), float(momentum)
+        self.adam_learning_rate = float(adam_learning_rate)
         self.init_loss(loss, self.start)
         paths = {
             "GD": gd_path(self.grad, self.start, self.learning_rate, steps),
@@ -45,7 +46,6 @@ class OptimizerComparison(TwoWeightLoss, LessonMixin, Scene):
         self.paths = {name: self.bounded(path, self.start, 100, f"{name} diverges with these settings; lower its learning rate")
                       for name, path in paths.items()}
         super().__init__(**kwargs)
-
 
     def describe(self) -> str:
         ends = "; ".join(f"{k} ends at ({fmt(v[-1][0])}, {fmt(v[-1][1])}) with L = {fmt(self.value(v[-1]))}"
@@ -59,9 +59,24 @@ class OptimizerComparison(TwoWeightLoss, LessonMixin, Scene):
                 for i in range(1, self.steps + 1)]
         return head, rows
 
+    # -- drawing: one method per stage --------------------------------------------------------
+
     def construct(self) -> None:
         p = self.pal
         colors = {"GD": p.current, "Momentum": p.path_b, "Adam": p.path_c}
+        ax = self.show_loss()
+        legend = self.show_rules(colors)
+        dots = {k: Dot(ax.c2p(*self.start), radius=0.07, color=c) for k, c in colors.items()}
+        self.play(*[FadeIn(d) for d in dots.values()], run_time=0.3)
+        for i in range(self.steps):
+            self.show_round(ax, dots, colors, i)
+        summary = VGroup(*[self.text(f"{k}: L = {fmt(self.value(v[-1]))}", 20, colors[k]) for k, v in self.paths.items()])
+        summary.arrange(DOWN, aligned_edge=LEFT, buff=0.12).next_to(legend, DOWN, buff=0.3).align_to(legend, LEFT)
+        self.play(LaggedStart(*[FadeIn(s) for s in summary], lag_ratio=0.3), run_time=0.8)
+        self.wait(1)
+
+    def show_loss(self) -> Axes:
+        """Axes in (w1, w2) over all three paths and the minimum, with the loss's contour lines."""
         pts = np.vstack(list(self.paths.values()) + [np.array([[0.0, 0.0]])])
         xr, yr = square_view(pts, pad=0.1)
         sx, sy = xr[1] - xr[0], yr[1] - yr[0]
@@ -70,34 +85,34 @@ class OptimizerComparison(TwoWeightLoss, LessonMixin, Scene):
         ax = g[0]
         title = self.text(f"L = {self.expr.text}", 24).to_corner(UL, buff=0.3)
         self.play(Create(ax), FadeIn(g[1]), FadeIn(title), run_time=0.7)
-        self.play(Create(contour_mobjects(ax, self.expr, xr, yr, 8, p.curve)), run_time=1.0)
+        self.play(Create(contour_mobjects(ax, self.expr, xr, yr, 8, self.pal.curve)), run_time=1.0)
+        return ax
+
+    def show_rules(self, colors: dict[str, str]) -> VGroup:
+        """Each optimizer's update rule with its step size, in its path's colour."""
         eta, beta, eta_a = self.learning_rate, self.momentum, self.adam_learning_rate
         rules = {"GD": f"GD:  w ← w − {eta:g}·∇L",
                  "Momentum": f"Momentum:  v ← {beta:g}·v + ∇L,  w ← w − {eta:g}·v",
                  "Adam": f"Adam:  w ← w − {eta_a:g}·m̂ / (√v̂ + ε)"}
         legend = VGroup(*[self.text(rules[k], 18, colors[k]) for k in self.paths])
-        legend.add(self.text("red: −∇L at each point (direction only)", 18, p.gradient))
+        legend.add(self.text("red: −∇L at each point (direction only)", 18, self.pal.gradient))
         legend.arrange(DOWN, aligned_edge=LEFT, buff=0.12).to_corner(UP + RIGHT, buff=0.3)
         self.play(FadeIn(legend), run_time=0.5)
-        dots = {k: Dot(ax.c2p(*self.start), radius=0.07, color=c) for k, c in colors.items()}
-        self.play(*[FadeIn(d) for d in dots.values()], run_time=0.3)
-        for i in range(self.steps):
-            arrows, moves, trails = [], [], []
-            for k, path in self.paths.items():
-                a, b = path[i], path[i + 1]
-                d = -self.grad(a)
-                n = np.linalg.norm(d)
-                if n > 1e-12:
-                    v = np.array([d[0], d[1], 0]) / n * 0.45
-                    arrows.append(Arrow(ax.c2p(*a), ax.c2p(*a) + v, buff=0, color=p.gradient, stroke_width=4,
-                                        max_stroke_width_to_length_ratio=20, max_tip_length_to_length_ratio=0.35))
-                trails.append(Line(ax.c2p(*a), ax.c2p(*b), color=colors[k], stroke_width=3))
-                moves.append(dots[k].animate.move_to(ax.c2p(*b)))
-            rt = 0.25 if i < 5 else 0.12
-            self.play(LaggedStart(*[GrowArrow(x) for x in arrows], lag_ratio=0.2), run_time=rt)
-            self.play(LaggedStart(*[Create(t) for t in trails], lag_ratio=0.2),
-                      LaggedStart(*moves, lag_ratio=0.2), *[FadeOut(x) for x in arrows], run_time=rt)
-        summary = VGroup(*[self.text(f"{k}: L = {fmt(self.value(v[-1]))}", 20, colors[k]) for k, v in self.paths.items()])
-        summary.arrange(DOWN, aligned_edge=LEFT, buff=0.12).next_to(legend, DOWN, buff=0.3).align_to(legend, LEFT)
-        self.play(LaggedStart(*[FadeIn(s) for s in summary], lag_ratio=0.3), run_time=0.8)
-        self.wait(1)
+        return legend
+
+    def show_round(self, ax: Axes, dots: dict, colors: dict[str, str], i: int) -> None:
+        """Step ``i`` of every optimizer: −∇L arrows at each point, then the points move, a little staggered."""
+        arrows, moves, trails = [], [], []
+        for k, path in self.paths.items():
+            a, b = path[i], path[i + 1]
+            d = -self.grad(a)
+            n = np.linalg.norm(d)
+            if n > 1e-12:
+                arrows.append(self.gradient_arrow(ax.c2p(*a), ax.c2p(*a) + np.array([d[0], d[1], 0]) / n * 0.45,
+                                                  width=4, tip=0.35))
+            trails.append(Line(ax.c2p(*a), ax.c2p(*b), color=colors[k], stroke_width=3))
+            moves.append(dots[k].animate.move_to(ax.c2p(*b)))
+        rt = 0.25 if i < 5 else 0.12  # the first steps slowly, the rest briskly
+        self.play(LaggedStart(*[GrowArrow(x) for x in arrows], lag_ratio=0.2), run_time=rt)
+        self.play(LaggedStart(*[Create(t) for t in trails], lag_ratio=0.2),
+                  LaggedStart(*moves, lag_ratio=0.2), *[FadeOut(x) for x in arrows], run_time=rt)

@@ -5,8 +5,24 @@ from __future__ import annotations
 from typing import Annotated
 
 import numpy as np
-from manim import (DOWN, LEFT, RIGHT, UL, UP, Arrow, Create, DashedVMobject, Dot, FadeIn, FadeOut, GrowArrow,
-                   Line, Scene, VGroup, VMobject)
+from manim import (
+    DOWN,
+    LEFT,
+    RIGHT,
+    UL,
+    UP,
+    Axes,
+    Create,
+    DashedVMobject,
+    Dot,
+    FadeIn,
+    FadeOut,
+    GrowArrow,
+    Line,
+    Scene,
+    VGroup,
+    VMobject,
+)
 
 from ._base import LessonMixin, contour_mobjects, fmt, square_view
 from ._maths import gd_path, make_regression, minibatch_path, mse_grad, mse_loss
@@ -65,36 +81,56 @@ class StochasticDescent(LessonMixin, Scene):
                          round(float(g[0]), 4), round(float(g[1]), 4)])
         return ["step", "w", "b", "batch ∂L/∂w", "batch ∂L/∂b"], rows
 
+    # -- drawing: one method per stage --------------------------------------------------------
+
     def construct(self) -> None:
-        p, eta = self.pal, self.learning_rate
+        ax = self.show_loss()
+        legend = self.show_full_batch(ax)
+        dot = Dot(ax.c2p(*self.sgd[0]), radius=0.08, color=self.pal.current)
+        self.play(FadeIn(dot), run_time=0.3)
+        for i, (a, b) in enumerate(zip(self.sgd[:-1], self.sgd[1:], strict=True)):
+            self.show_step(ax, legend, dot, i, a, b)
+        self.show_end(legend)
+
+    def show_loss(self) -> Axes:
+        """Axes in (w, b) over both paths, with contour lines of the mean squared error."""
         xr, yr = square_view(np.vstack([self.full, self.sgd]), pad=0.15)
         sx, sy = xr[1] - xr[0], yr[1] - yr[0]
         scale = min(6.6 / sx, 6.0 / sy)
-        g = self.loss_axes(xr, yr, sx * scale, sy * scale, "w", "b").to_edge(LEFT, buff=0.6).to_edge(DOWN, buff=0.45)
-        ax = g[0]
-        f = lambda w1, w2: mse_loss(w1, w2, self.x, self.y)  # noqa: E731
+        self.axes_group = self.loss_axes(xr, yr, sx * scale, sy * scale, "w", "b")
+        self.axes_group.to_edge(LEFT, buff=0.6).to_edge(DOWN, buff=0.45)
+        ax = self.axes_group[0]
+        f = lambda w1, w2: mse_loss(w1, w2, self.x, self.y)
         title = self.text(f"L(w, b) = mean over {self.samples} points of (w·x + b − y)²", 22).to_corner(UL, buff=0.3)
-        self.play(Create(ax), FadeIn(g[1]), FadeIn(title), run_time=0.7)
-        self.play(Create(contour_mobjects(ax, f, xr, yr, 8, p.curve, n=50)), run_time=1.0)
+        self.play(Create(ax), FadeIn(self.axes_group[1]), FadeIn(title), run_time=0.7)
+        self.play(Create(contour_mobjects(ax, f, xr, yr, 8, self.pal.curve, n=50)), run_time=1.0)
+        return ax
+
+    def show_full_batch(self, ax: Axes) -> VGroup:
+        """The full-batch path, dashed, with a legend of both update rules; returns the legend."""
+        p, eta = self.pal, self.learning_rate
         full = VMobject(stroke_color=p.foreground, stroke_width=3).set_points_as_corners([ax.c2p(*q) for q in self.full])
         legend = VGroup(self.text(f"dashed: full batch,  w ← w − {eta:g}·∇L", 18),
                         self.text(f"solid: mini-batch of {self.batch_size},  w ← w − {eta:g}·∇L_B", 18, p.current),
                         self.text("red: the mini-batch step −η∇L_B", 18, p.gradient))
-        legend.arrange(DOWN, aligned_edge=LEFT, buff=0.12).next_to(g, RIGHT, buff=0.4).to_edge(UP, buff=1.0)
+        legend.arrange(DOWN, aligned_edge=LEFT, buff=0.12).next_to(self.axes_group, RIGHT, buff=0.4).to_edge(UP, buff=1.0)
         self.play(Create(DashedVMobject(full, num_dashes=40)), FadeIn(legend), run_time=1.0)
-        dot = Dot(ax.c2p(*self.sgd[0]), radius=0.08, color=p.current)
-        self.play(FadeIn(dot), run_time=0.3)
-        for i, (a, b) in enumerate(zip(self.sgd[:-1], self.sgd[1:])):
-            gb = (a - b) / eta
-            arrow = Arrow(ax.c2p(*a), ax.c2p(*b), buff=0, color=p.gradient, stroke_width=5,
-                          max_stroke_width_to_length_ratio=20, max_tip_length_to_length_ratio=0.3)
-            info = self.pieces([(f"step {i + 1}:  ∇L_B =", None), (f"({fmt(gb[0])}, {fmt(gb[1])})", p.gradient)], 18)
-            info.next_to(legend, DOWN, buff=0.4).align_to(legend, LEFT)
-            rt = 0.25 if i < 5 else 0.12
-            self.play(GrowArrow(arrow), FadeIn(info), run_time=rt)
-            self.play(dot.animate.move_to(ax.c2p(*b)), Create(Line(ax.c2p(*a), ax.c2p(*b), color=p.current, stroke_width=3)),
-                      FadeOut(arrow), FadeOut(info), run_time=rt)
-        end = VGroup(self.text(f"mini-batch: L = {fmt(self.loss(self.sgd[-1]))}", 20, p.current),
+        return legend
+
+    def show_step(self, ax: Axes, legend: VGroup, dot: Dot, i: int, a: np.ndarray, b: np.ndarray) -> None:
+        """One mini-batch step: its arrow and numbers, then the point moves and leaves a trail."""
+        arrow = self.gradient_arrow(ax.c2p(*a), ax.c2p(*b))
+        info = self.step_panel(i + 1, a, (a - b) / self.learning_rate, b, self.learning_rate,
+                               name="(w, b)", nabla="∇L_B", size=18)
+        info.scale_to_fit_width(min(info.width, 6.9 - legend.get_left()[0]))
+        info.next_to(legend, DOWN, buff=0.4).align_to(legend, LEFT)
+        trail = Line(ax.c2p(*a), ax.c2p(*b), color=self.pal.current, stroke_width=3)
+        rt = 0.25 if i < 5 else 0.12  # the first steps slowly, the rest briskly
+        self.play(GrowArrow(arrow), FadeIn(info), run_time=rt)
+        self.play(dot.animate.move_to(ax.c2p(*b)), Create(trail), FadeOut(arrow), FadeOut(info), run_time=rt)
+
+    def show_end(self, legend: VGroup) -> None:
+        end = VGroup(self.text(f"mini-batch: L = {fmt(self.loss(self.sgd[-1]))}", 20, self.pal.current),
                      self.text(f"full batch: L = {fmt(self.loss(self.full[-1]))}", 20))
         end.arrange(DOWN, aligned_edge=LEFT, buff=0.12).next_to(legend, DOWN, buff=0.4).align_to(legend, LEFT)
         self.play(FadeIn(end), run_time=0.5)

@@ -4,11 +4,28 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from manim import (DOWN, LEFT, RIGHT, UP, Circle, Create, FadeIn, FadeOut, GrowFromCenter, Line, ManimColor,
-                   MathTex, Scene, ValueTracker, Write, always_redraw, interpolate_color)
+from manim import (
+    DOWN,
+    LEFT,
+    RIGHT,
+    UP,
+    Circle,
+    Create,
+    FadeIn,
+    FadeOut,
+    GrowFromCenter,
+    Line,
+    ManimColor,
+    MathTex,
+    Scene,
+    ValueTracker,
+    Write,
+    always_redraw,
+    interpolate_color,
+)
 
 from ._base import LessonMixin, fmt
-from ._maths import neuron_steps
+from ._maths import Step, neuron_steps
 from ._params import ParameterError, Range, check_params
 
 __all__ = ["WeightUpdate"]
@@ -62,35 +79,46 @@ class WeightUpdate(LessonMixin, Scene):
         return ["step", "w", "∂L/∂w", "new w"], [[s.index, round(s.w, 4), round(s.grad, 4), round(s.new_w, 4)]
                                                 for s in self.trace]
 
+    # -- drawing: one method per stage --------------------------------------------------------
+
     def construct(self) -> None:
-        p, eta = self.pal, self.learning_rate
+        p = self.pal
         if self.gradients:
             loss = self.text("gradients given by the author", 24, p.muted)
         else:
             loss = self.text(f"L = ½(w·x − y)²   with x = {self.x:g}, y = {self.y:g}", 26)
-        loss.to_edge(UP, buff=0.4)
-        self.play(FadeIn(loss), run_time=0.5)
-        n1 = Circle(0.45, color=p.curve, fill_opacity=0.5).shift(LEFT * 2.6 + UP * 0.6)
-        n2 = Circle(0.45, color=p.curve, fill_opacity=0.5).shift(RIGHT * 2.6 + UP * 0.6)
-        conn = Line(n1.get_right(), n2.get_left(), stroke_width=6, color=p.foreground)
-        w = ValueTracker(self.start)
-        wl = always_redraw(lambda: self.text(f"w = {fmt(w.get_value())}", 30, mono=True).next_to(conn, UP, buff=0.25))
-        eq = MathTex(r"w_{\text{new}} = w - \eta\,\frac{\partial L}{\partial w}", r"\qquad \eta = " + f"{eta:g}",
-                     color=p.foreground, font_size=36).to_edge(DOWN, buff=0.5)
-        self.play(GrowFromCenter(n1), GrowFromCenter(n2), Create(conn), FadeIn(wl), run_time=0.7)
-        self.play(Write(eq), run_time=0.6)
+        self.play(FadeIn(loss.to_edge(UP, buff=0.4)), run_time=0.5)
+        conn, w, eq = self.show_connection()
         gmax = max(abs(s.grad) for s in self.trace) or 1.0
         for s in self.trace:
-            g = self.pieces([("∂L/∂w =", p.gradient), (fmt(s.grad), p.gradient)], 26).next_to(conn, DOWN, buff=0.3)
-            line = self.pieces([(f"w = {fmt(s.w)} − {eta:g} ×", None), (fmt(s.grad), p.gradient), ("=", None),
-                                (fmt(s.new_w), p.updated)], 26).next_to(eq, UP, buff=0.45)
-            tint = interpolate_color(ManimColor(p.foreground), ManimColor(p.gradient), min(abs(s.grad) / gmax, 1.0))
-            self.play(FadeIn(g), conn.animate.set_color(tint), FadeIn(line), run_time=0.4)
-            self.play(w.animate.set_value(s.new_w), run_time=0.6)
-            self.play(FadeOut(g), FadeOut(line), conn.animate.set_color(p.foreground), run_time=0.3)
+            self.show_step(conn, w, eq, s, gmax)
         if self.converged:
             msg = self.text("Converged: |∂L/∂w| < " + f"{self.tolerance:g}", 30, p.minimum)
         else:
             msg = self.text(f"Not converged yet after {len(self.trace)} steps", 30, p.current)
         self.play(Write(msg.next_to(eq, UP, buff=0.45)), run_time=0.6)
         self.wait(1)
+
+    def show_connection(self) -> tuple[Line, ValueTracker, MathTex]:
+        """Two neurons, the connection whose weight is a ValueTracker shown above it, the update rule."""
+        p = self.pal
+        n1 = Circle(0.45, color=p.curve, fill_opacity=0.5).shift(LEFT * 2.6 + UP * 0.6)
+        n2 = Circle(0.45, color=p.curve, fill_opacity=0.5).shift(RIGHT * 2.6 + UP * 0.6)
+        conn = Line(n1.get_right(), n2.get_left(), stroke_width=6, color=p.foreground)
+        w = ValueTracker(self.start)
+        label = always_redraw(lambda: self.text(f"w = {fmt(w.get_value())}", 30, mono=True).next_to(conn, UP, buff=0.25))
+        eq = MathTex(r"w_{\text{new}} = w - \eta\,\frac{\partial L}{\partial w}", r"\qquad \eta = " + f"{self.learning_rate:g}",
+                     color=p.foreground, font_size=36).to_edge(DOWN, buff=0.5)
+        self.play(GrowFromCenter(n1), GrowFromCenter(n2), Create(conn), FadeIn(label), run_time=0.7)
+        self.play(Write(eq), run_time=0.6)
+        return conn, w, eq
+
+    def show_step(self, conn: Line, w: ValueTracker, eq: MathTex, s: Step, gmax: float) -> None:
+        """The gradient (the connection reddens with its size) and the update's numbers, then w counts over."""
+        p = self.pal
+        g = self.pieces([("∂L/∂w =", p.gradient), (fmt(s.grad), p.gradient)], 26).next_to(conn, DOWN, buff=0.3)
+        line = self.update_line(s.w, self.learning_rate, s.grad, s.new_w, size=26).next_to(eq, UP, buff=0.45)
+        tint = interpolate_color(ManimColor(p.foreground), ManimColor(p.gradient), min(abs(s.grad) / gmax, 1.0))
+        self.play(FadeIn(g), conn.animate.set_color(tint), FadeIn(line), run_time=0.4)
+        self.play(w.animate.set_value(s.new_w), run_time=0.6)
+        self.play(FadeOut(g), FadeOut(line), conn.animate.set_color(p.foreground), run_time=0.3)

@@ -2,16 +2,10 @@
 
 from __future__ import annotations
 
-import sys
-from pathlib import Path
-
 import numpy as np
 import pytest
-
-sys.path.insert(0, str(Path(__file__).parents[1] / "scenes"))
-
-from _expr import parse  # noqa: E402
-from _params import ParameterError  # noqa: E402
+from mkdocs_gradviz.scenes._expr import parse
+from mkdocs_gradviz.scenes._params import ParameterError
 
 EXPRESSIONS = [
     "w**2", "(w-1)**2 + 0.5*sin(3*w)", "exp(-w)/2 + w", "tanh(w)*w", "sqrt(w**2 + 1)", "log(w**2 + 1)",

@@ -1,19 +1,34 @@
-"""Closed-form checks of the pure numpy maths in scenes/_maths.py and the scenes' own numbers."""
+"""Closed-form checks of the pure numpy maths in scenes/_maths.py, the loss set-up in scenes/_losses.py,
+and the scenes' own numbers."""
 
 from __future__ import annotations
 
-import sys
-from pathlib import Path
-
 import numpy as np
 import pytest
+from manim import tempconfig
+from mkdocs_gradviz.scenes._expr import parse
+from mkdocs_gradviz.scenes._losses import OneWeightLoss, TwoWeightLoss
+from mkdocs_gradviz.scenes._maths import (
+    adam_path,
+    contour_segments,
+    gd_1d,
+    gd_path,
+    matrix_gradient,
+    mlp_backward,
+    momentum_path,
+    neuron_steps,
+)
+from mkdocs_gradviz.scenes._params import ParameterError
+from mkdocs_gradviz.scenes.gradient_descent import GradientDescent
+from mkdocs_gradviz.scenes.learning_rate import LearningRateComparison
+from mkdocs_gradviz.scenes.matrix_update import WeightMatrixUpdate
 
-sys.path.insert(0, str(Path(__file__).parents[1] / "scenes"))
 
-from _expr import parse  # noqa: E402
-from _maths import (adam_path, contour_segments, gd_1d, gd_path, matrix_gradient, mlp_backward,  # noqa: E402
-                    momentum_path, neuron_steps)
-from _params import ParameterError  # noqa: E402
+@pytest.fixture(autouse=True)
+def _scratch_media(tmp_path):
+    """Scenes built here write nothing into the working tree."""
+    with tempconfig({"media_dir": str(tmp_path)}):
+        yield
 
 
 @pytest.mark.parametrize("a,eta", [(1.0, 0.3), (0.5, 0.1), (2.0, 0.2), (1.0, 0.9), (3.0, 0.05)])
@@ -34,8 +49,6 @@ def test_gd_stops_at_tolerance():
 
 def test_learning_rate_panels_cover_small_good_and_large():
     """The default comparison really crawls, converges, and diverges."""
-    from learning_rate import LearningRateComparison
-
     s = LearningRateComparison()
     assert s.verdicts == ["too small: crawls", "good: converges", "too large: diverges"]
     big = s.runs[2]
@@ -45,8 +58,6 @@ def test_learning_rate_panels_cover_small_good_and_large():
 
 def test_seed_lr_half_lands_on_minimum_is_not_called_too_large():
     """η = 0.5 on w² reaches the minimum in one step, so it is labelled good, not too large."""
-    from learning_rate import LearningRateComparison
-
     s = LearningRateComparison(learning_rates=[0.01, 0.1, 0.5])
     assert s.verdicts[2] == "good: converges"
 
@@ -54,14 +65,14 @@ def test_seed_lr_half_lands_on_minimum_is_not_called_too_large():
 @pytest.mark.parametrize("path", ["momentum", "adam"])
 def test_momentum_and_adam_converge_on_a_bowl(path):
     """Momentum and Adam reach the minimum of a convex quadratic."""
-    grad = lambda p: np.array([2 * p[0], 8 * p[1]])  # noqa: E731
+    grad = lambda p: np.array([2 * p[0], 8 * p[1]])
     pts = momentum_path(grad, [3.0, 2.0], 0.05, 0.8, 200) if path == "momentum" else adam_path(grad, [3.0, 2.0], 0.1, 300)
     assert np.linalg.norm(pts[-1]) < 0.05
 
 
 def test_momentum_with_zero_beta_is_plain_gd():
     """Momentum with β = 0 is exactly plain gradient descent."""
-    grad = lambda p: np.array([2 * p[0], 4 * p[1]])  # noqa: E731
+    grad = lambda p: np.array([2 * p[0], 4 * p[1]])
     assert np.allclose(momentum_path(grad, [1.0, 1.0], 0.1, 0.0, 10), gd_path(grad, [1.0, 1.0], 0.1, 10))
 
 
@@ -107,7 +118,7 @@ def test_matrix_gradient_is_outer_product_and_decreases_loss():
     w = np.array([[0.1, 0.3], [-0.2, 0.4], [0.5, -0.1]])
     x, y = np.array([1.0, 0.5]), np.array([0.2, 0.1, 0.3])
     g = matrix_gradient(w, x, y)
-    loss = lambda m: 0.5 * np.sum((m @ x - y) ** 2)  # noqa: E731
+    loss = lambda m: 0.5 * np.sum((m @ x - y) ** 2)
     e = np.zeros_like(w)
     e[2, 1] = 1e-6
     assert (loss(w + e) - loss(w - e)) / 2e-6 == pytest.approx(g[2, 1])
@@ -123,8 +134,6 @@ def test_neuron_steps_follow_squared_error():
 
 def test_gradient_descent_description_has_real_numbers():
     """describe() states the start, η and the actual final weight."""
-    from gradient_descent import GradientDescent
-
     s = GradientDescent()
     assert "w = 2.50" in s.describe() and "η = 0.3" in s.describe()
     assert f"{0.4 ** 8 * 2.5:.3f}" in s.describe()
@@ -141,15 +150,35 @@ def test_gradient_descent_description_has_real_numbers():
 ])
 def test_bad_parameters_are_refused_before_drawing(kwargs, message):
     """Out-of-range or meaningless parameters raise ParameterError naming the parameter."""
-    from gradient_descent import GradientDescent
-
     with pytest.raises(ParameterError, match=message):
         GradientDescent(**kwargs)
 
 
 def test_matrix_shapes_are_checked():
     """A matrix scene with mismatched x refuses with a message about the columns."""
-    from matrix_update import WeightMatrixUpdate
-
     with pytest.raises(ParameterError, match="columns"):
         WeightMatrixUpdate(inputs=[1.0, 2.0, 3.0])
+
+
+def test_one_weight_loss_axis_starts_at_zero_for_a_nonnegative_loss():
+    """The L axis of a never-negative loss starts at 0 and covers the curve's largest value."""
+    loss = OneWeightLoss()
+    loss.init_loss("(w - 1)**2", 2.0)
+    ws, ls, (low, high, _) = loss.loss_view((-1.0, 3.0, 1.0), 41, pad=0.05)
+    assert low == 0.0 and high >= ls.max() == pytest.approx(4.0) and ws[0] == -1.0 and ws[-1] == 3.0
+
+
+def test_one_weight_loss_refuses_a_start_where_it_is_undefined():
+    """A loss undefined at the start is refused, naming the start."""
+    with pytest.raises(ParameterError, match="start"):
+        OneWeightLoss().init_loss("log(w)", -1.0)
+
+
+def test_two_weight_loss_has_the_exact_gradient_and_refuses_divergence():
+    """The gradient of w1² + 3·w2² is (2·w1, 6·w2); a descent that blows up is refused."""
+    loss = TwoWeightLoss()
+    loss.init_loss("w1**2 + 3*w2**2", [1.0, 2.0])
+    assert np.allclose(loss.grad([1.0, 2.0]), [2.0, 12.0]) and loss.value([1.0, 2.0]) == pytest.approx(13.0)
+    assert np.allclose(loss.descend([1.0, 2.0], 0.1, 3, limit=10)[1], [0.8, 0.8])
+    with pytest.raises(ParameterError, match="learning_rate"):
+        loss.descend([1.0, 2.0], 1.0, 30, limit=10)
