@@ -21,11 +21,19 @@ def fmt(x: float, places: int = 3) -> str:
 
 
 class LessonMixin:
-    """Shared behaviour: palette background, ``describe`` and ``step_table`` for the plugin."""
+    """Shared behaviour: palette background, ``describe``, ``step_table`` and steps for the plugin."""
+
+    #: The step table's row (0-based) that the current step shows; gradviz reads it at each section.
+    table_row: int | None = None
 
     @property
     def pal(self) -> Palette:
         return palette()
+
+    def section(self, label: str, row: int | None = None) -> None:
+        """Begin a step of the player here: a Manim section named ``label``, showing table row ``row``."""
+        self.table_row = row
+        self.next_section(label)
 
     def setup(self) -> None:
         """Paint the background from the palette before anything is drawn."""
