@@ -83,10 +83,13 @@ class GradientDescent(OneWeightLoss, LessonMixin, Scene):
     # -- drawing: one method per stage, as Manim's own scenes split construct ---------------------
 
     def construct(self) -> None:
+        self.section("The loss and the update rule")
         ax = self.show_loss()
+        self.section(f"Start at w = {fmt(self.start, 2)}")
         w = self.show_start(ax)
         for step in self.shown:
             self.show_step(ax, w, step)
+        self.section("Where the descent ended")
         self.show_end(ax)
 
     def show_loss(self) -> Axes:
@@ -131,7 +134,9 @@ class GradientDescent(OneWeightLoss, LessonMixin, Scene):
         glabel.arrange(RIGHT, buff=0.12).move_to(self.rule.get_bottom() + DOWN * 0.45).align_to(self.rule, RIGHT)
         eq = self.update_line(s.w, self.learning_rate, s.grad, s.new_w)
         eq.next_to(glabel, DOWN, buff=0.2).align_to(self.rule, RIGHT)
+        self.section(f"Gradient {s.index}: ∇L = {fmt(s.grad)}", row=s.index - 1)
         self.play(GrowArrow(arrow), FadeIn(glabel), FadeIn(eq), run_time=0.5)
+        self.section(f"Update {s.index}: w = {fmt(s.new_w)}", row=s.index - 1)
         self.play(w.animate.set_value(s.new_w), FadeOut(arrow), run_time=0.6)
         self.play(FadeOut(eq), FadeOut(glabel), run_time=0.15)
 
