@@ -96,12 +96,14 @@ class LearningRateComparison(OneWeightLoss, LessonMixin, Scene):
     # -- drawing: one method per stage --------------------------------------------------------
 
     def construct(self) -> None:
+        self.section("One loss, one panel per learning rate")
         panels = self.show_panels()
         trackers, dots = self.show_starts(panels)
         on_plot = [True] * len(panels)
         for i in range(self.steps):
             if not self.show_round(i, panels, trackers, dots, on_plot):
                 break
+        self.section("What each learning rate did")
         self.show_verdicts(panels)
 
     def show_panels(self) -> VGroup:
@@ -158,7 +160,9 @@ class LearningRateComparison(OneWeightLoss, LessonMixin, Scene):
             moves.append(t.animate.set_value(target))
         if not arrows:
             return False
+        self.section(f"Gradients {i + 1}", row=i)
         self.play(LaggedStart(*[GrowArrow(a) for a in arrows], lag_ratio=0.15), *[FadeIn(x) for x in lines], run_time=0.4)
+        self.section(f"Updates {i + 1}", row=i)
         self.play(LaggedStart(*moves, lag_ratio=0.15), *[FadeOut(a) for a in arrows], run_time=0.5)
         self.play(*[FadeOut(x) for x in lines], run_time=0.1)
         for k, w in exits:
