@@ -70,13 +70,16 @@ class GradientField(TwoWeightLoss, LessonMixin, Scene):
     # -- drawing: one method per stage --------------------------------------------------------
 
     def construct(self) -> None:
+        self.section("The loss's contour lines")
         axes = self.show_loss()
         ax = axes[0]
+        self.section("The gradient field and the update rule")
         panel = self.show_field(axes)
         dot = Dot(ax.c2p(*self.path[0]), radius=0.08, color=self.pal.current)
         self.play(GrowFromCenter(dot), run_time=0.3)
         for i, (a, b) in enumerate(zip(self.path[:-1], self.path[1:], strict=True)):
             self.show_step(ax, panel, dot, i, a, b)
+        self.section("Where the descent ended")
         self.show_end(ax, panel)
 
     def show_loss(self) -> VGroup:
@@ -127,7 +130,9 @@ class GradientField(TwoWeightLoss, LessonMixin, Scene):
         info.next_to(panel, DOWN, buff=0.4).align_to(panel, LEFT)
         trail = Line(ax.c2p(*a), ax.c2p(*b), color=self.pal.current, stroke_width=3)
         rt = 0.3 if i < 6 else 0.15  # the first steps slowly, the rest briskly
+        self.section(f"Gradient {i + 1}: the step −η∇L", row=i)
         self.play(GrowArrow(arrow), FadeIn(info), run_time=rt)
+        self.section(f"Update {i + 1}: w = ({fmt(b[0])}, {fmt(b[1])})", row=i)
         self.play(dot.animate.move_to(ax.c2p(*b)), Create(trail), FadeOut(arrow), run_time=rt)
         self.play(FadeOut(info), run_time=0.1)
 
