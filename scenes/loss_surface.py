@@ -68,11 +68,13 @@ class LossSurface(TwoWeightLoss, LessonMixin, ThreeDScene):
     # -- drawing: one method per stage --------------------------------------------------------
 
     def construct(self) -> None:
+        self.section("The loss surface")
         axes = self.show_loss()
         dot = Dot3D(self.on_surface(axes, self.path[0]), radius=0.09, color=self.pal.current)
         self.play(FadeIn(dot), run_time=0.3)
         for i, (a, b) in enumerate(zip(self.path[:-1], self.path[1:], strict=True)):
             self.show_step(axes, dot, i, a, b)
+        self.section("Where the descent ended")
         self.show_end(dot)
 
     def on_surface(self, axes: ThreeDAxes, q) -> np.ndarray:
@@ -118,7 +120,9 @@ class LossSurface(TwoWeightLoss, LessonMixin, ThreeDScene):
         self.flat(info)
         trail = Line(self.on_surface(axes, a), self.on_surface(axes, b), color=self.pal.current, stroke_width=4)
         rt = 0.3 if i < 4 else 0.18  # the first steps slowly, the rest briskly
+        self.section(f"Gradient {i + 1}: the step −η∇L", row=i)
         self.play(GrowArrow(floor), FadeIn(info), run_time=rt)
+        self.section(f"Update {i + 1}: w = ({fmt(b[0])}, {fmt(b[1])})", row=i)
         self.play(dot.animate.move_to(self.on_surface(axes, b)), Create(trail), FadeOut(floor), FadeOut(info), run_time=rt)
 
     def show_end(self, dot: Dot3D) -> None:

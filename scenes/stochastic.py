@@ -84,12 +84,15 @@ class StochasticDescent(LessonMixin, Scene):
     # -- drawing: one method per stage --------------------------------------------------------
 
     def construct(self) -> None:
+        self.section("The loss over all samples")
         ax = self.show_loss()
+        self.section("The full-batch path")
         legend = self.show_full_batch(ax)
         dot = Dot(ax.c2p(*self.sgd[0]), radius=0.08, color=self.pal.current)
         self.play(FadeIn(dot), run_time=0.3)
         for i, (a, b) in enumerate(zip(self.sgd[:-1], self.sgd[1:], strict=True)):
             self.show_step(ax, legend, dot, i, a, b)
+        self.section("Mini-batch and full batch compared")
         self.show_end(legend)
 
     def show_loss(self) -> Axes:
@@ -126,7 +129,9 @@ class StochasticDescent(LessonMixin, Scene):
         info.next_to(legend, DOWN, buff=0.4).align_to(legend, LEFT)
         trail = Line(ax.c2p(*a), ax.c2p(*b), color=self.pal.current, stroke_width=3)
         rt = 0.25 if i < 5 else 0.12  # the first steps slowly, the rest briskly
+        self.section(f"Mini-batch gradient {i + 1}", row=i)
         self.play(GrowArrow(arrow), FadeIn(info), run_time=rt)
+        self.section(f"Update {i + 1}: (w, b) = ({fmt(b[0])}, {fmt(b[1])})", row=i)
         self.play(dot.animate.move_to(ax.c2p(*b)), Create(trail), FadeOut(arrow), FadeOut(info), run_time=rt)
 
     def show_end(self, legend: VGroup) -> None:
