@@ -64,12 +64,15 @@ class OptimizerComparison(TwoWeightLoss, LessonMixin, Scene):
     def construct(self) -> None:
         p = self.pal
         colors = {"GD": p.current, "Momentum": p.path_b, "Adam": p.path_c}
+        self.section("The loss's contour lines")
         ax = self.show_loss()
+        self.section("Three update rules")
         legend = self.show_rules(colors)
         dots = {k: Dot(ax.c2p(*self.start), radius=0.07, color=c) for k, c in colors.items()}
         self.play(*[FadeIn(d) for d in dots.values()], run_time=0.3)
         for i in range(self.steps):
             self.show_round(ax, dots, colors, i)
+        self.section("Where each optimizer ended")
         summary = VGroup(*[self.text(f"{k}: L = {fmt(self.value(v[-1]))}", 20, colors[k]) for k, v in self.paths.items()])
         summary.arrange(DOWN, aligned_edge=LEFT, buff=0.12).next_to(legend, DOWN, buff=0.3).align_to(legend, LEFT)
         self.play(LaggedStart(*[FadeIn(s) for s in summary], lag_ratio=0.3), run_time=0.8)
@@ -113,6 +116,8 @@ class OptimizerComparison(TwoWeightLoss, LessonMixin, Scene):
             trails.append(Line(ax.c2p(*a), ax.c2p(*b), color=colors[k], stroke_width=3))
             moves.append(dots[k].animate.move_to(ax.c2p(*b)))
         rt = 0.25 if i < 5 else 0.12  # the first steps slowly, the rest briskly
+        self.section(f"Gradients {i + 1}", row=i)
         self.play(LaggedStart(*[GrowArrow(x) for x in arrows], lag_ratio=0.2), run_time=rt)
+        self.section(f"Updates {i + 1}", row=i)
         self.play(LaggedStart(*[Create(t) for t in trails], lag_ratio=0.2),
                   LaggedStart(*moves, lag_ratio=0.2), *[FadeOut(x) for x in arrows], run_time=rt)
