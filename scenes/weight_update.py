@@ -87,11 +87,13 @@ class WeightUpdate(LessonMixin, Scene):
             loss = self.text("gradients given by the author", 24, p.muted)
         else:
             loss = self.text(f"L = ½(w·x − y)²   with x = {self.x:g}, y = {self.y:g}", 26)
+        self.section("The loss and the connection's weight")
         self.play(FadeIn(loss.to_edge(UP, buff=0.4)), run_time=0.5)
         conn, w, eq = self.show_connection()
         gmax = max(abs(s.grad) for s in self.trace) or 1.0
         for s in self.trace:
             self.show_step(conn, w, eq, s, gmax)
+        self.section("Converged or not")
         if self.converged:
             msg = self.text("Converged: |∂L/∂w| < " + f"{self.tolerance:g}", 30, p.minimum)
         else:
@@ -119,6 +121,8 @@ class WeightUpdate(LessonMixin, Scene):
         g = self.pieces([("∂L/∂w =", p.gradient), (fmt(s.grad), p.gradient)], 26).next_to(conn, DOWN, buff=0.3)
         line = self.update_line(s.w, self.learning_rate, s.grad, s.new_w, size=26).next_to(eq, UP, buff=0.45)
         tint = interpolate_color(ManimColor(p.foreground), ManimColor(p.gradient), min(abs(s.grad) / gmax, 1.0))
+        self.section(f"Gradient {s.index}: ∂L/∂w = {fmt(s.grad)}", row=s.index - 1)
         self.play(FadeIn(g), conn.animate.set_color(tint), FadeIn(line), run_time=0.4)
+        self.section(f"Update {s.index}: w = {fmt(s.new_w)}", row=s.index - 1)
         self.play(w.animate.set_value(s.new_w), run_time=0.6)
         self.play(FadeOut(g), FadeOut(line), conn.animate.set_color(p.foreground), run_time=0.3)
