@@ -80,6 +80,7 @@ class BatchUpdate(LessonMixin, Scene):
         p, eta = self.pal, self.learning_rate
         loss = VGroup(self.text("per sample: L = ½(w·x − y)²,   ∂L/∂w = (w·x − y)·x", 24),
                       self.text(f"after the batch: w ← w − {eta:g}·∇w", 20, p.muted)).arrange(DOWN, buff=0.12)
+        self.section("The loss, the connection and the batch")
         self.play(FadeIn(loss.to_edge(UP, buff=0.2)), run_time=0.5)
         n1, n2, conn, w = self.show_connection()
         samples = self.show_samples()
@@ -118,6 +119,7 @@ class BatchUpdate(LessonMixin, Scene):
         self.play(FadeIn(sum_label), run_time=0.3)
         for i, (sample, g) in enumerate(zip(samples, self.grads, strict=True)):
             pulse = Dot(n1.get_center(), radius=0.09, color=p.current)
+            self.section(f"Sample {i + 1}: ∂L/∂w = {fmt(float(g))}", row=i)
             self.play(sample[0].animate.set_stroke(p.current, width=6), FadeIn(pulse), run_time=0.25)
             self.play(pulse.animate.move_to(n2.get_center()), run_time=0.4)
             value = self.text(fmt(float(g)), 20, p.gradient, mono=True).next_to(sample, DOWN, buff=0.12)
@@ -132,9 +134,11 @@ class BatchUpdate(LessonMixin, Scene):
         avg = MathTex(r"\nabla w = \frac{1}{n}\sum_i \nabla w_i", color=p.gradient, font_size=34)
         avg_val = self.text(f"= {fmt(float(np.sum(self.grads)))} / {n} = {fmt(self.mean_grad)}", 24, p.gradient, mono=True)
         VGroup(avg, avg_val).arrange(RIGHT, buff=0.25).to_edge(DOWN, buff=1.0)
+        self.section(f"The average gradient: {fmt(self.mean_grad)}")
         self.play(Write(avg), FadeIn(avg_val), run_time=0.7)
         line = self.update_line(self.start, self.learning_rate, self.mean_grad, self.new_w, size=24).to_edge(DOWN, buff=0.35)
         self.play(FadeIn(line), run_time=0.4)
+        self.section(f"The one update: w = {fmt(self.new_w)}")
         self.play(w.animate.set_value(self.new_w), conn.animate.set_color(p.updated), run_time=0.8)
         self.play(conn.animate.set_color(p.foreground), run_time=0.3)
         self.wait(1)
