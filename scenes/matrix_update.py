@@ -66,10 +66,12 @@ class WeightMatrixUpdate(LessonMixin, Scene):
     def construct(self) -> None:
         vec = lambda v: "[" + ", ".join(f"{x:g}" for x in v) + "]"
         loss = self.text(f"L = ½‖W x − y‖²,   x = {vec(self.inputs)},   y = {vec(self.targets)}", 24)
+        self.section("The loss, W and its gradient")
         self.play(FadeIn(loss.to_edge(UP, buff=0.3)), run_time=0.5)
         w_entries, g_entries, eq = self.show_matrices(loss)
         new_grp, last = self.fill_new_matrix(w_entries, g_entries, eq)
         done = self.text(f"L: {self._loss(self.weights):.4f} → {self._loss(self.new_weights):.4f}", 24, self.pal.updated)
+        self.section("The loss after the update")
         self.play(FadeOut(last), FadeIn(done.next_to(new_grp, DOWN, buff=0.5)), run_time=0.5)
         self.wait(1)
 
@@ -107,9 +109,12 @@ class WeightMatrixUpdate(LessonMixin, Scene):
             line = self.update_line(w, eta, self.grad[i, j], self.new_weights[i, j], name=f"W{i + 1}{j + 1}".translate(_SUB),
                                     size=24).next_to(n_grp, DOWN, buff=0.5)
             swap = [FadeOut(shown)] if shown is not None else []
+            entry = f"W{i + 1}{j + 1}".translate(_SUB)
+            self.section(f"{entry}: gradient {fmt(self.grad[i, j])}", row=k)
             self.play(Indicate(w_entries[k], color=p.current, scale_factor=1.15),
                       Indicate(g_entries[k], color=p.current, scale_factor=1.15), *swap, FadeIn(line), run_time=0.45)
             # One entry at a time: the seed asks for weights not to change all at once.
+            self.section(f"{entry}: new value {fmt(self.new_weights[i, j])}", row=k)
             self.play(Transform(start[1][k], f_entries[k]), run_time=0.35)
             shown = line
         return n_grp, shown
