@@ -60,9 +60,11 @@ class NetworkGradients(LessonMixin, Scene):
 
     def construct(self) -> None:
         loss = self.text(f"L = ½‖ŷ − y‖² = {self.net.loss:.3f}   on x = {self.inputs}, y = {self.targets}", 22)
+        self.section("The loss and the network")
         self.play(FadeIn(loss.to_edge(UP, buff=0.3)), run_time=0.5)
         cols, edges = self.show_network()
         # Forward pulse, input to output.
+        self.section("The forward pass")
         self.play(LaggedStart(*[col.animate.set_stroke(self.pal.current) for col in cols], lag_ratio=0.5), run_time=0.8)
         self.play(*[col.animate.set_stroke(self.pal.muted) for col in cols], run_time=0.3)
         # Backward: output neurons, then the weights into them, then the layer before, ...
@@ -96,11 +98,15 @@ class NetworkGradients(LessonMixin, Scene):
         col, delta = cols[li], self.net.deltas[li]
         tag = self.text(f"max |∂L/∂{'x' if li == 0 else 'z'}|\n= {fmt(float(np.abs(delta).max()))}", 18, self.pal.gradient)
         tag.next_to(col, UP, buff=0.25)
+        layer = "input" if li == 0 else "output" if li == len(self.layers) - 1 else f"hidden layer {li}"
+        self.section(f"Back to the {layer}: ∂L/∂{'x' if li == 0 else 'z'}",
+                     row=sum(len(d) for d in self.net.deltas[:li]))  # the layer's first row in the table
         self.play(LaggedStart(*[self.light_neuron(c, abs(float(v))) for c, v in zip(col, delta, strict=True)], lag_ratio=0.25),
                   FadeIn(tag), run_time=0.7)
         if li > 0:
             g = self.net.weight_grads[li - 1]
             anims = [self.light_edge(e, abs(float(v))) for e, v in zip(edges[li - 1], g.ravel(), strict=True)]
+            self.section(f"The weights into the {layer}: ∂L/∂W")
             self.play(LaggedStart(*anims, lag_ratio=0.06), run_time=0.9)
 
     def _color(self, mag: float) -> ManimColor:
