@@ -29,11 +29,9 @@ def new_site(folder: Path, *, site_name: str | None = None) -> list[Path]:
         raise ConfigError(f"refusing to overwrite {', '.join(existing)}; choose an empty folder or remove them")
     written = []
     for target, template in FILES.items():
-        text = (TEMPLATES / template).read_text(encoding="utf-8")
-        if target == "mkdocs.yml":
-            text = text.replace("{site_name}", json.dumps(name))  # a YAML string whatever the name holds
-        else:
-            text = text.replace("{site_name}", name)
+        # In mkdocs.yml the name is a quoted YAML string, whatever characters it holds.
+        quoted = json.dumps(name) if target == "mkdocs.yml" else name
+        text = (TEMPLATES / template).read_text(encoding="utf-8").replace("{site_name}", quoted)
         path = folder / target
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(text, encoding="utf-8")
