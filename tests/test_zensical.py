@@ -34,7 +34,7 @@ from test_browser import (
     _toggle_palette,
     _wait_playing,
 )
-from test_course import SITE_URL, course  # noqa: F401 - the MkDocs build of the course, to compare with
+from test_course import SITE_URL
 
 from mkdocs_gradviz.core.render import Renderer
 from mkdocs_gradviz.core.scan import header_options
@@ -295,12 +295,17 @@ def zensical_course(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, sub
     return root, zensical(root, "build", GRADVIZ_QUALITY="tiny", SITE_URL=SITE_URL)
 
 
-def test_the_course_builds_with_zensical_into_the_figures_mkdocs_makes(course, zensical_course) -> None:  # noqa: F811
-    """One mkdocs.yml: ``zensical build`` and ``mkdocs build`` give every page the same figures, files present."""
+def test_the_course_builds_with_zensical_into_the_figures_mkdocs_makes(zensical_course, tmp_path: Path) -> None:
+    """One mkdocs.yml: ``zensical build`` and ``mkdocs build --strict`` give every page the same figures, files present;
+    a second Zensical build converts and renders nothing."""
     root, second = zensical_course
-    mkdocs_site, _ = course
+    mkdocs = subprocess.run([sys.executable, "-m", "mkdocs", "build", "--strict", "--site-dir", str(tmp_path / "site")],
+                            cwd=root, env={**os.environ, "GRADVIZ_QUALITY": "tiny", "SITE_URL": SITE_URL},
+                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, check=False)
+    assert mkdocs.returncode == 0, mkdocs.stdout
+    assert "0 videos rendered" in mkdocs.stdout  # the renders Zensical made serve MkDocs: one cache, same keys
     shown = figures(root / "site")
-    assert shown == figures(Path(mkdocs_site))
+    assert shown == figures(tmp_path / "site")
     assert sum(len(keys) for keys in shown.values()) >= 70 and len(shown) >= 8
     assert second.returncode == 0 and "no page needed converting" in second.stdout
     assert "0 videos rendered" in second.stdout
