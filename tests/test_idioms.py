@@ -184,7 +184,7 @@ def test_an_image_from_an_array_shows_its_pixels(built) -> None:
 
     _, plugin = built
     (block,) = [b for b in plugin.run.blocks if b.scene == "ImageFromArray"]
-    (path,) = block.entries["dark"].files().values()
+    (path,) = block.entry("dark").files().values()
     with Image.open(path) as picture:
         grey = picture.convert("L")
         # The 2 × 4 array fills 12 × 6 scene units in the middle of the 256 × 144 frame: 27 px per cell.
@@ -200,7 +200,7 @@ def test_light_variant_draws_white_in_ink_but_keeps_background_rectangles(built)
 
     _, plugin = built
     (block,) = [b for b in plugin.run.blocks if b.scene == "Labelled"]
-    (path,) = block.entries["light"].files().values()
+    (path,) = block.entry("light").files().values()
     with Image.open(path) as picture:
         grey = picture.convert("L")
         label = ImageStat.Stat(grey.crop((103, 62, 153, 82))).mean[0]  # the middle of the word and its rectangle

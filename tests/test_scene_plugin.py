@@ -36,7 +36,7 @@ def test_scene_renders_with_its_defaults_through_the_plugin(built, name: str) ->
     site, plugin = built
     (block,) = [b for b in plugin.run.blocks if b.spec.scene == name]
     assert block.error is None
-    entry = block.entries["dark"]
+    entry = block.entry("dark")
     assert entry.video.stat().st_size > 1000 and entry.result.duration > 3
     description = entry.result.description
     assert re.search(r"\d", description), "the description quotes the scene's numbers"

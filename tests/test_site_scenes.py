@@ -153,7 +153,7 @@ def test_gradviz_quality_overrides_the_configuration(site, monkeypatch, caplog) 
     monkeypatch.setenv("GRADVIZ_QUALITY", "tiny")
     (block,) = site.build().run.blocks
     assert (block.requests[0].width, block.requests[0].height) == (256, 144)
-    assert block.entries["dark"].result.width == 256
+    assert block.entry("dark").result.width == 256
     monkeypatch.setenv("GRADVIZ_QUALITY", "best")
     with pytest.raises(Abort):
         site.build()

@@ -43,6 +43,10 @@ class Block:
     entries: dict[str, Entry] = field(default_factory=dict)  # request key -> published render
     error: BlockError | None = None
 
+    def entry(self, theme: str) -> Entry:
+        """The published render of the block's first (or only) value in ``theme``."""
+        return next(self.entries[r.key] for r in self.requests if r.theme == theme and r.key in self.entries)
+
 
 @dataclass
 class Report:
