@@ -250,8 +250,6 @@ def test_a_page_with_nothing_pending_is_not_reloaded_or_polling(tmp_path: Path, 
         quiet = _open(browser, served.url + "quiet/")
         asked: list[str] = []
         quiet.on("request", lambda request: asked.append(request.url))
-        navigations: list[str] = []
-        quiet.on("framenavigated", lambda frame: navigations.append(frame.url))
         busy = _open(browser, served.url)
         assert _pending(busy) == 1 and _pending(quiet) == 0
 
@@ -259,7 +257,9 @@ def test_a_page_with_nothing_pending_is_not_reloaded_or_polling(tmp_path: Path, 
         _wait_pending(busy, 0)
         served.assert_no_rebuild_coming()
         assert busy.evaluate("window.sameDocument") is True
-        assert quiet.evaluate("window.sameDocument") is True and navigations == []
+        # A reload would start a new document without the marker; Material's own same-document
+        # history updates are not reloads, so the marker is the measure, not navigation events.
+        assert quiet.evaluate("window.sameDocument") is True
         assert not [url for url in asked if "/status/" in url]
         quiet.close()
         busy.close()
