@@ -5,7 +5,7 @@ This package's public names are what a scene of your own imports::
     from mkdocs_gradviz import LessonMixin, Range, check_params, fmt, palette
 
 They are loaded on first use, so that importing the plugin never imports Manim. The MkDocs
-plugin is ``mkdocs_gradviz.plugin``, the Zensical front end ``mkdocs_gradviz.zensical``, and the
+plugin is ``mkdocs_gradviz.mkdocs.plugin``, the Zensical front end ``mkdocs_gradviz.zensical``, and the
 engine both drive is ``mkdocs_gradviz.core``.
 """
 

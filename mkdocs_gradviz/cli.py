@@ -28,7 +28,7 @@ if TYPE_CHECKING:
     from mkdocs.config.defaults import MkDocsConfig
 
     from mkdocs_gradviz.core.job import RenderRequest
-    from mkdocs_gradviz.plugin import GradvizPlugin
+    from mkdocs_gradviz.mkdocs.plugin import GradvizPlugin
 
 console = Console(highlight=False)
 

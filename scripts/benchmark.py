@@ -438,7 +438,7 @@ def _round_trip(request, sizes: dict[str, int]) -> dict:
 def plan_requests(count: int, quality: str) -> list:
     """The render requests of ``count`` distinct GradientDescent blocks, as a build would key them."""
     from mkdocs_gradviz.core.library import SceneLibrary
-    from mkdocs_gradviz.core.render import environment
+    from mkdocs_gradviz.core.render_queue import environment
     from mkdocs_gradviz.core.spec import parse_block, requests_for
 
     library = SceneLibrary()
@@ -453,7 +453,7 @@ def render_all(work: Path, requests: list, execute, concurrency: int, seconds: l
     """Render ``requests`` into a fresh cache (sharing one LaTeX cache) ``concurrency`` at a time; wall time."""
     from mkdocs_gradviz.core.cache import RenderCache
     from mkdocs_gradviz.core.progress import RenderProgress
-    from mkdocs_gradviz.core.render import Renderer
+    from mkdocs_gradviz.core.render_queue import RenderQueue
 
     class Durations(RenderProgress):
         def changed(self, request, seconds: float | None) -> None:
@@ -465,7 +465,7 @@ def render_all(work: Path, requests: list, execute, concurrency: int, seconds: l
     (work / "tex").mkdir(exist_ok=True)
     cache.tex_dir = work / "tex"
     cache.prepare()
-    renderer = Renderer(cache, site_scenes=None, concurrency=concurrency, timeout=600, memory_limit=4096, execute=execute)
+    renderer = RenderQueue(cache, site_scenes=None, concurrency=concurrency, timeout=600, memory_limit=4096, execute=execute)
     renderer.progress = Durations(concurrency)
     began = time.perf_counter()
     futures = [renderer.submit(request) for request in requests]

@@ -19,7 +19,7 @@ from mkdocs_gradviz.core import embed
 from mkdocs_gradviz.core.cache import shard_of
 from mkdocs_gradviz.core.errors import BlockError, CacheCorrupt, GradvizError, RenderError, SpecError
 from mkdocs_gradviz.core.forecast import Outlook, describe, forecast
-from mkdocs_gradviz.core.render import BACKGROUND
+from mkdocs_gradviz.core.render_queue import BACKGROUND
 from mkdocs_gradviz.core.spec import BlockSpec, parse_block, requests_for, scene_named_in
 
 if TYPE_CHECKING:
@@ -27,7 +27,7 @@ if TYPE_CHECKING:
     from mkdocs_gradviz.core.edits import EditTracker
     from mkdocs_gradviz.core.job import RenderRequest
     from mkdocs_gradviz.core.library import SceneLibrary
-    from mkdocs_gradviz.core.render import Renderer
+    from mkdocs_gradviz.core.render_queue import RenderQueue
     from mkdocs_gradviz.core.settings import Settings
 
 
@@ -73,7 +73,7 @@ class Report:
 class BuildRun:
     """The blocks of one build."""
 
-    def __init__(self, *, settings: Settings, library: SceneLibrary, cache: RenderCache, renderer: Renderer,
+    def __init__(self, *, settings: Settings, library: SceneLibrary, cache: RenderCache, renderer: RenderQueue,
                  quality: str, environment: dict[str, str], plan_only: bool = False,
                  edits: EditTracker | None = None, shard: tuple[int, int] | None = None) -> None:
         self.settings = settings

@@ -20,11 +20,11 @@ import uuid
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from mkdocs_gradviz.core import worker
+from mkdocs_gradviz.core import manim_render
 from mkdocs_gradviz.core.errors import CacheError, RenderError
 from mkdocs_gradviz.core.job import RenderJob, RenderResult
 from mkdocs_gradviz.core.process import run_in_process
-from mkdocs_gradviz.core.render import environment
+from mkdocs_gradviz.core.render_queue import environment
 from mkdocs_gradviz.core.shared_cache import redact, shared_cache
 
 if TYPE_CHECKING:
@@ -34,7 +34,7 @@ if TYPE_CHECKING:
     from mkdocs_gradviz.core.shared_cache import SharedCache
 
 #: What a render process leaves in its folder besides the render's own files.
-_LEFTOVERS = {"log.txt", worker.RESULT, worker.ERROR}
+_LEFTOVERS = {"log.txt", manim_render.RESULT, manim_render.ERROR}
 _NOT_DAEMON = {"distributed.worker.daemon": False}
 
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import hashlib
 
-from mkdocs_gradviz.core.render import BACKGROUND
+from mkdocs_gradviz.core.render_queue import BACKGROUND
 
 
 class EditTracker:

@@ -16,7 +16,7 @@ from mkdocs_gradviz.core.library import SceneLibrary
 from mkdocs_gradviz.core.live import LiveStatus
 from mkdocs_gradviz.core.process import run_in_process
 from mkdocs_gradviz.core.progress import RenderProgress
-from mkdocs_gradviz.core.render import Renderer, environment
+from mkdocs_gradviz.core.render_queue import RenderQueue, environment
 from mkdocs_gradviz.core.settings import check_site_folder, resolve_read_path, resolve_write_path
 
 if TYPE_CHECKING:
@@ -40,7 +40,7 @@ class Engine:
         self.cache = RenderCache(resolve_write_path(project_dir, settings.cache_dir, "cache_dir"), _shared(settings))
         self.site_scenes = resolve_read_path(project_dir, settings.scenes_dir) if settings.scenes_dir else None
         self.executor = _executor(settings, self.cache, self.site_scenes)
-        self.renderer = Renderer(self.cache, site_scenes=self.site_scenes, concurrency=settings.concurrency,
+        self.renderer = RenderQueue(self.cache, site_scenes=self.site_scenes, concurrency=settings.concurrency,
                                  timeout=settings.timeout, memory_limit=settings.memory_limit,
                                  execute=self.executor or run_in_process)
         #: Under a server: what the author edits between builds, and the placeholders' status files.

@@ -15,7 +15,7 @@ from mkdocs_gradviz.core.timings import estimate, typical
 
 if TYPE_CHECKING:
     from mkdocs_gradviz.core.job import RenderRequest
-    from mkdocs_gradviz.core.render import QueueSnapshot
+    from mkdocs_gradviz.core.render_queue import QueueSnapshot
 
 
 @dataclass(frozen=True)

@@ -23,7 +23,7 @@ from mkdocs_gradviz.core.forecast import forecast
 
 if TYPE_CHECKING:
     from mkdocs_gradviz.core.build import BuildRun
-    from mkdocs_gradviz.core.render import Renderer
+    from mkdocs_gradviz.core.render_queue import RenderQueue
     from mkdocs_gradviz.core.timings import RenderTimes
 
 _log = logging.getLogger(__name__)
@@ -32,7 +32,7 @@ _log = logging.getLogger(__name__)
 class LiveStatus:
     """The status files of the latest served build's placeholders."""
 
-    def __init__(self, renderer: Renderer, times: RenderTimes, *, interval: float = 1.0) -> None:
+    def __init__(self, renderer: RenderQueue, times: RenderTimes, *, interval: float = 1.0) -> None:
         self.renderer = renderer
         self.times = times
         #: Seconds between refreshes when the queue does not change (so "12 s so far" keeps counting).

@@ -20,7 +20,7 @@ import threading
 from multiprocessing.connection import wait
 from pathlib import Path
 
-from mkdocs_gradviz.core import worker
+from mkdocs_gradviz.core import manim_render
 from mkdocs_gradviz.core.errors import CacheCorrupt, RenderError
 from mkdocs_gradviz.core.job import RenderJob, RenderResult
 
@@ -35,7 +35,7 @@ _running_lock = threading.Lock()
 def run_in_process(job: RenderJob, *, timeout: float) -> RenderResult:
     """Render ``job`` into ``job.out`` in a forked process; its result, or ``RenderError`` saying why not."""
     request = job.request
-    process = _context().Process(target=worker.run_in_child, args=(job,), name=f"gradviz-{request.key[:8]}")
+    process = _context().Process(target=manim_render.run_in_child, args=(job,), name=f"gradviz-{request.key[:8]}")
     process.start()
     with _running_lock:
         _running.add(process.pid)
@@ -52,12 +52,12 @@ def run_in_process(job: RenderJob, *, timeout: float) -> RenderResult:
         raise RenderError(f"the render took longer than {timeout:g} s and was stopped "
                           "(raise the timeout option if the scene is meant to be this long)")
     staged = job.out
-    if process.exitcode == 0 and (result := _read_report(staged / worker.RESULT)) is not None:
+    if process.exitcode == 0 and (result := _read_report(staged / manim_render.RESULT)) is not None:
         try:
             return RenderResult.from_json(result, where=f"the render of {request.scene}")
         except CacheCorrupt as error:
             raise RenderError(str(error)) from None
-    if (report := _read_report(staged / worker.ERROR)) is not None:
+    if (report := _read_report(staged / manim_render.ERROR)) is not None:
         raise RenderError(report["message"], line=report.get("line"))
     if shutil.disk_usage(staged).free < _LOW_DISK:
         raise RenderError(f"no space left on the disk holding the cache ({staged.parent.parent}); free some space "

@@ -5,7 +5,7 @@ clock at each call (``worker.py``) and hands the marks to ``tidy_steps``. A step
 ``[start_seconds, label, table_row]``, where ``table_row`` (0-based, or ``None``) is the row of the
 scene's step table that the step shows: the scene's ``table_row`` attribute when the section began.
 The player steps through them, and the site publishes them as a chapters track beside the video.
-This module's source is part of every cache key (``render.environment``), like the worker's.
+This module's source is part of every cache key (``render_queue.environment``), like ``manim_render``'s.
 """
 
 from __future__ import annotations

@@ -13,8 +13,8 @@ from mkdocs.config import load_config
 
 from mkdocs_gradviz.cli import build_site
 
-REPO = Path(__file__).parents[1]
-FIXTURE_SCENES = Path(__file__).parent / "fixtures" / "scenes"
+REPO = Path(__file__).parents[2]
+FIXTURE_SCENES = Path(__file__).parents[1] / "fixtures" / "scenes"
 SITE_URL = "https://example.github.io/course/"
 LINKED = {"a": ("href",), "link": ("href",), "script": ("src",), "img": ("src",), "video": ("src", "poster"),
           "source": ("src",), "iframe": ("src",)}

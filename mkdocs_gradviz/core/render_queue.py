@@ -22,7 +22,7 @@ from importlib.metadata import version
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from mkdocs_gradviz.core import steps, worker
+from mkdocs_gradviz.core import manim_render, steps
 from mkdocs_gradviz.core.job import RenderJob
 from mkdocs_gradviz.core.library import library_root
 from mkdocs_gradviz.core.process import run_in_process, start_fork_server, stop_running_renders
@@ -44,7 +44,7 @@ def environment() -> dict[str, str]:
     The render code is the worker, the steps it records and the palette it takes code blocks'
     background and ink from.
     """
-    sources = Path(worker.__file__).read_bytes() + Path(steps.__file__).read_bytes() \
+    sources = Path(manim_render.__file__).read_bytes() + Path(steps.__file__).read_bytes() \
         + (library_root() / "_palette.py").read_bytes()
     render_code = hashlib.sha256(sources).hexdigest()
     return {"manim": version("manim"), "render_code": render_code}
@@ -69,7 +69,7 @@ class _Waiting:
     future: Future[Entry] = field(compare=False)
 
 
-class Renderer:
+class RenderQueue:
     """A pool of render processes fed by a priority queue; identical requests share one render."""
 
     def __init__(self, cache: RenderCache, *, site_scenes: Path | None, concurrency: int, timeout: int,
@@ -261,7 +261,7 @@ class Renderer:
                             memory_limit=self.memory_limit)
             result = self.execute(job, timeout=self.timeout)
             shutil.rmtree(staged / "scratch", ignore_errors=True)
-            for leftover in ("log.txt", worker.RESULT):
+            for leftover in ("log.txt", manim_render.RESULT):
                 (staged / leftover).unlink(missing_ok=True)
             entry = self.cache.publish(request.key, staged, result)
         except BaseException:

@@ -1,6 +1,6 @@
 """One Zensical project's gradviz: the engine, the renders queued for the whole site, the files published.
 
-The Zensical fence (``zensical.py``) makes one ``ZensicalSite`` per configuration parse. It keeps
+The Zensical fence (``fence.py``) makes one ``ZensicalSite`` per configuration parse. It keeps
 the engine across parses (``zensical serve`` parses again on every configuration change), queues
 every block of ``docs_dir`` at once, and turns each converted page's blocks into figures through a
 ``BuildRun`` of that page.
@@ -34,7 +34,7 @@ if TYPE_CHECKING:
     from collections.abc import Callable
 
     from mkdocs_gradviz.core.settings import Settings
-    from mkdocs_gradviz.zensical_project import Project
+    from mkdocs_gradviz.zensical.project import Project
 
 _PACKAGE = Path(__file__).parent
 _engines: dict[Path, Engine] = {}  # by project folder: one per process, kept across serve's configuration parses

@@ -23,7 +23,7 @@ from mkdocs_gradviz.core.errors import CacheCorrupt
 from mkdocs_gradviz.core.job import RenderResult
 from mkdocs_gradviz.core.shared_cache import SharedCache, redact
 
-REPO = Path(__file__).parents[1]
+REPO = Path(__file__).parents[2]
 RESULT = RenderResult(width=256, height=144, duration=0.5, codec="h264", pix_fmt="yuv420p")
 
 

@@ -24,7 +24,7 @@ from mkdocs_gradviz.core.edits import EditTracker
 from mkdocs_gradviz.core.errors import RenderError
 from mkdocs_gradviz.core.forecast import Outlook, describe, forecast
 from mkdocs_gradviz.core.job import RenderRequest, RenderResult
-from mkdocs_gradviz.core.render import BACKGROUND, QueueSnapshot, Renderer
+from mkdocs_gradviz.core.render_queue import BACKGROUND, QueueSnapshot, RenderQueue
 from mkdocs_gradviz.core.timings import KEPT, RenderTimes, timing_key
 
 RESULT = RenderResult(width=256, height=144, duration=1.0, codec="h264", pix_fmt="yuv420p")
@@ -46,7 +46,7 @@ class Gates:
         self.open[name].set()
 
 
-class GatedRenderer(Renderer):
+class GatedRenderer(RenderQueue):
     """The real queue and workers around a render that starts and ends when the test says."""
 
     def __init__(self, cache: RenderCache, *, gates: Gates, **options) -> None:
@@ -260,7 +260,7 @@ def serve_build(site):
 @pytest.fixture
 def gated_site(site, gates, monkeypatch):
     """A site whose renders are gated, served with one render at a time."""
-    monkeypatch.setattr(engine, "Renderer", functools.partial(GatedRenderer, gates=gates))
+    monkeypatch.setattr(engine, "RenderQueue", functools.partial(GatedRenderer, gates=gates))
     site.configure(plugin="theme: dark\nconcurrency: 1\n")
     yield site
     for event in gates.open.values():

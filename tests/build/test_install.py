@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-REPO = Path(__file__).parents[1]
+REPO = Path(__file__).parents[2]
 SCENES_PAGE = REPO / "docs" / "reference" / "scenes.md"
 
 
@@ -69,7 +69,7 @@ def test_the_wheel_ships_the_library_inside_the_package(dist: Path) -> None:
     for module in ("_base.py", "_palette.py", "_params.py", "gradient_descent.py", "loss_surface.py"):
         assert f"mkdocs_gradviz/scenes/{module}" in names
     assert {"mkdocs_gradviz/assets/gradviz.js", "mkdocs_gradviz/templates/new/publish.yml"} <= set(names)
-    assert "gradviz = mkdocs_gradviz.plugin:GradvizPlugin" in metadata
+    assert "gradviz = mkdocs_gradviz.mkdocs.plugin:GradvizPlugin" in metadata
     (sdist,) = dist.glob("*.tar.gz")
     with tarfile.open(sdist) as archive:
         assert any(name.endswith("/scenes/gradient_descent.py") for name in archive.getnames())

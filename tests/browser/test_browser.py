@@ -26,8 +26,8 @@ from mkdocs_gradviz.scenes._palette import DARK, LIGHT
 from PIL import Image
 from playwright.sync_api import Browser, BrowserContext, ConsoleMessage, Page, Request, Response, sync_playwright
 
-REPO = Path(__file__).parents[1]
-FIXTURE_SCENES = Path(__file__).parent / "fixtures" / "scenes"
+REPO = Path(__file__).parents[2]
+FIXTURE_SCENES = Path(__file__).parents[1] / "fixtures" / "scenes"
 SCREENSHOTS = REPO / "test-artifacts" / "screenshots"
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",

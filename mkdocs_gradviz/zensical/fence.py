@@ -53,8 +53,8 @@ from pymdownx.superfences import SuperFencesException, fence_code_format
 from mkdocs_gradviz.core import embed, fence
 from mkdocs_gradviz.core.errors import GradvizError
 from mkdocs_gradviz.core.settings import Settings
-from mkdocs_gradviz.zensical_project import Project, find_project
-from mkdocs_gradviz.zensical_site import ZensicalSite
+from mkdocs_gradviz.zensical.project import Project, find_project
+from mkdocs_gradviz.zensical.site import ZensicalSite
 
 log = logging.getLogger(__name__)
 #: Postprocessors run by priority, highest first; SuperFences' HTML is back in the page after 30 (raw_html).

@@ -18,7 +18,7 @@ import pytest
 from mkdocs.commands.build import build
 from mkdocs.config import load_config
 
-FIXTURE_SCENES = Path(__file__).parent / "fixtures" / "scenes"
+FIXTURE_SCENES = Path(__file__).parents[1] / "fixtures" / "scenes"
 BROKEN = "class Broken(Scene):\n    def construct(self):\n        self.wait(0.1)\n        x = 1 / 0\n"
 STATUS = re.compile(r'data-gradviz-status="([^"]+)"')
 

@@ -8,7 +8,7 @@ import sys
 import textwrap
 from pathlib import Path
 
-PACKAGE = Path(__file__).parents[1] / "mkdocs_gradviz"
+PACKAGE = Path(__file__).parents[2] / "mkdocs_gradviz"
 #: A meta-path finder that refuses MkDocs (and Material, which needs it), as if neither were installed.
 WITHOUT_MKDOCS = textwrap.dedent("""\
     import sys
@@ -44,12 +44,12 @@ def test_the_core_and_the_zensical_front_end_import_and_work_without_mkdocs() ->
         import mkdocs_gradviz, mkdocs_gradviz.core
         # _preload exists to import Manim in the render fork server; every other core module is imported here.
         core = [m.name for m in pkgutil.iter_modules(mkdocs_gradviz.core.__path__) if m.name != "_preload"]
-        for name in core + ["mkdocs_gradviz.zensical", "mkdocs_gradviz.zensical_site", "mkdocs_gradviz.zensical_project"]:
+        for name in core + ["mkdocs_gradviz.zensical", "mkdocs_gradviz.zensical.site", "mkdocs_gradviz.zensical.project"]:
             importlib.import_module(name if name.startswith("mkdocs_gradviz") else f"mkdocs_gradviz.core.{name}")
 
         from mkdocs_gradviz.core import embed
         from mkdocs_gradviz.core.library import SceneLibrary
-        from mkdocs_gradviz.core.render import environment
+        from mkdocs_gradviz.core.render_queue import environment
         from mkdocs_gradviz.core.spec import parse_block, requests_for
         library = SceneLibrary()
         spec = parse_block("scene: GradientDescent\\nsteps: 3\\n", {"caption": "Three steps"}, library, allow_code=True)
@@ -59,7 +59,7 @@ def test_the_core_and_the_zensical_front_end_import_and_work_without_mkdocs() ->
         assert "<div data-gradviz-slot" in embed.slot_html(0)
         assert not any(name.split(".")[0] in ("mkdocs", "material") for name in sys.modules)
         try:
-            import mkdocs_gradviz.plugin
+            import mkdocs_gradviz.mkdocs.plugin
         except ImportError as error:
             print("plugin:", error)
         print("core modules:", len(core))

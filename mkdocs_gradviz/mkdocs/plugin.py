@@ -14,7 +14,7 @@ from mkdocs.plugins import BasePlugin, get_plugin_logger
 from mkdocs.structure.files import File
 from mkdocs.utils import get_relative_url
 
-from mkdocs_gradviz.config import GradvizConfig
+from mkdocs_gradviz.mkdocs.config import GradvizConfig
 from mkdocs_gradviz.core import fence
 from mkdocs_gradviz.core.engine import LATEX_PACKAGES, Engine, missing_latex_tools
 from mkdocs_gradviz.core.errors import GradvizError

@@ -26,9 +26,9 @@ from mkdocs.livereload import LiveReloadServer
 from playwright.sync_api import Browser, Page, sync_playwright
 
 from mkdocs_gradviz.core import engine
-from mkdocs_gradviz.core.render import Renderer
+from mkdocs_gradviz.core.render_queue import RenderQueue
 
-FIXTURE_SCENES = Path(__file__).parent / "fixtures" / "scenes"
+FIXTURE_SCENES = Path(__file__).parents[1] / "fixtures" / "scenes"
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
                  "--disable-sync", "--no-first-run", "--autoplay-policy=no-user-gesture-required"]
 EVENT = 60_000  # ms: a safety net against a hang, never a measure of speed
@@ -61,7 +61,7 @@ class Gates:
         self.open[word].set()
 
 
-class GatedRenderer(Renderer):
+class GatedRenderer(RenderQueue):
     """The real renderer, except that a gated block's render waits for its gate before it runs."""
 
     def __init__(self, *args, gates: Gates, **kwargs) -> None:
@@ -145,7 +145,7 @@ def serving(config_file: Path, words: set[str]) -> Iterator[Served]:
         return config
 
     with pytest.MonkeyPatch.context() as patch:
-        patch.setattr(engine, "Renderer", functools.partial(GatedRenderer, gates=gates))
+        patch.setattr(engine, "RenderQueue", functools.partial(GatedRenderer, gates=gates))
         config = get_config()
         config.plugins.on_startup(command="serve", dirty=False)
         served = Served(url, gates, None)

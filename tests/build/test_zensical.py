@@ -36,11 +36,11 @@ from test_browser import (
 )
 from test_course import SITE_URL
 
-from mkdocs_gradviz.core.render import Renderer
+from mkdocs_gradviz.core.render_queue import RenderQueue
 from mkdocs_gradviz.core.scan import header_options
 from mkdocs_gradviz.core.settings import Settings
 from mkdocs_gradviz.zensical import GradvizFence
-from mkdocs_gradviz.zensical_project import find_project, read_config
+from mkdocs_gradviz.zensical.project import find_project, read_config
 
 FENCE = """\
 markdown_extensions:
@@ -156,8 +156,8 @@ def test_the_formatters_pickled_state_names_versions_renders_and_settings(projec
     project.page("index.md", LABEL)
     settings = Settings(quality="tiny", scenes_dir="own-scenes", concurrency=1)
     monkeypatch.chdir(project.root)
-    monkeypatch.setattr(Renderer, "submit", lambda self, request, **options: Future())  # keys, not videos
-    monkeypatch.setattr(Renderer, "warm_up", lambda self: None)
+    monkeypatch.setattr(RenderQueue, "submit", lambda self, request, **options: Future())  # keys, not videos
+    monkeypatch.setattr(RenderQueue, "warm_up", lambda self: None)
 
     def state(settings: Settings = settings) -> bytes:
         return pickle.dumps(GradvizFence(find_project(["zensical", "serve"]), settings, {}))
@@ -171,7 +171,7 @@ def test_the_formatters_pickled_state_names_versions_renders_and_settings(projec
     edited = state()
     assert edited != first
     assert state(Settings(quality="low", scenes_dir="own-scenes", concurrency=1)) != edited
-    monkeypatch.setattr("mkdocs_gradviz.zensical_site._gradviz_version", lambda: "9.9.9")
+    monkeypatch.setattr("mkdocs_gradviz.zensical.site._gradviz_version", lambda: "9.9.9")
     assert state() != edited
     monkeypatch.setattr("mkdocs_gradviz.core.engine.environment", lambda: {"manim": "99.0", "render_code": "x"})
     assert b"99.0" in state()

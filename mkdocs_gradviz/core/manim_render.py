@@ -1,7 +1,7 @@
 """Runs inside a render process: one job in, a video and its poster (or a still picture) and a result file out.
 
 Only this module imports Manim. Render processes are forked from a server that has imported Manim
-once (see ``render.py``), so a render does not pay for the import. This module's source is part of
+once (see ``process.py``), so a render does not pay for the import. This module's source is part of
 every cache key: editing it re-renders everything.
 """
 

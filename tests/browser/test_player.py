@@ -20,7 +20,7 @@ from test_browser import CHROMIUM, CHROMIUM_ARGS, PLAY_RECORDER, SCREENSHOTS, Qu
 
 from mkdocs_gradviz.cli import build_site
 
-SCENES = Path(__file__).parent / "fixtures" / "player_scenes"
+SCENES = Path(__file__).parents[1] / "fixtures" / "player_scenes"
 FRAME = 1 / 10  # seconds: quality tiny renders 10 frames per second
 PAGES = {
     "index.md": """\

@@ -99,7 +99,7 @@ def test_editing_a_scene_module_re_renders_exactly_its_blocks(site, tmp_path: Pa
     """A change to a helper re-renders the scenes importing it and no others."""
     scenes = tmp_path / "scenes"
     scenes.unlink()
-    shutil.copytree(Path(__file__).parent / "fixtures" / "scenes", scenes)
+    shutil.copytree(Path(__file__).parents[1] / "fixtures" / "scenes", scenes)
     site.configure(plugin="theme: dark\n")
     site.page("index.md", PULSE.format(radius=1.0, caption="Pulse") + "\n```gradviz\nscene: Label\nword: hi\n```\n")
     assert site.build().run.report.rendered == 2
