@@ -48,6 +48,14 @@ class LessonMixin:
         """Column headers and rows of the computed steps, or ``None`` if the scene has none."""
         return None
 
+    def values(self) -> dict[str, str]:
+        """Numbers this scene computes, by name, each formatted as the scene shows it (``fmt``).
+
+        Prose quotes them by name, so the words cannot fall behind the parameters. They come from
+        the same maths as the frames, computed from the parameters alone: no ``construct`` needed.
+        """
+        return {}
+
     # drawing helpers -------------------------------------------------------------------------
 
     def text(self, s: str, size: float = 24, color: str | None = None, mono: bool = False) -> Text:
