@@ -21,6 +21,7 @@ from mkdocs_gradviz.core.errors import BlockError, CacheCorrupt, GradvizError, R
 from mkdocs_gradviz.core.forecast import Outlook, describe, forecast
 from mkdocs_gradviz.core.render_queue import BACKGROUND
 from mkdocs_gradviz.core.spec import BlockSpec, parse_block, requests_for, scene_named_in
+from mkdocs_gradviz.core.values import ValueBook, has_references, quote_values
 
 if TYPE_CHECKING:
     from mkdocs_gradviz.core.cache import Entry, RenderCache
@@ -96,6 +97,10 @@ class BuildRun:
         self._page_edited = False
         #: Blocks shown as placeholders, each with its page's URL function, until their renders are in.
         self._placeholders: dict[int, Callable[[str], str]] = {}
+        #: The values blocks' scenes compute, for the references in the prose; and those that failed.
+        self.values = ValueBook(cache.root / "values", library=library, environment=environment,
+                                site_scenes=renderer.site_scenes, timeout=renderer.timeout)
+        self._reference_errors: list[BlockError] = []
 
     def begin_page(self, page: str, source: str) -> None:
         """Say which page the next blocks are on, and its text (an edited page's renders go first)."""
@@ -114,12 +119,29 @@ class BuildRun:
         except SpecError as error:
             block.error = _located(page, line, error)
             return slot
+        if block.spec.id and (same := [b.line for b in self.blocks if b.page == page and b is not block
+                                       and b.spec is not None and b.spec.id == block.spec.id]):
+            block.error = BlockError(page, line, f"id '{block.spec.id}' is already the id of the block at line "
+                                     f"{same[0]}: ids are unique on a page")
+            return slot
         try:
             for request in block.requests:
                 self._start(request)
         except GradvizError as error:
             block.error = BlockError(page, line, str(error))
         return slot
+
+    def quote_values(self, page: str, html: str, source: str) -> str:
+        """``html`` of ``page`` (its Markdown: ``source``) with each value reference replaced by the value.
+
+        Call it once the page's blocks are added. A reference that fails is an error of this build.
+        """
+        if self.plan_only or not has_references(html):
+            return html
+        blocks = [block for block in self.blocks if block.page == page]
+        html, errors = quote_values(html, page=page, source=source, blocks=blocks, book=self.values)
+        self._reference_errors += errors
+        return html
 
     def add_error(self, page: str, line: int, message: str) -> str:
         """Register a block that failed before it could be parsed (e.g. an unterminated fence)."""
@@ -141,7 +163,7 @@ class BuildRun:
         made = [future.result() for future in done if not future.cancelled() and future.exception() is None]
         self.report.rendered = len(made)
         self.report.images = sum(entry.result.kind == "image" for entry in made)
-        errors = [b.error for b in self.blocks if b.error is not None]
+        errors = [b.error for b in self.blocks if b.error is not None] + self._reference_errors
         self.report.warnings.extend(self.cache.take_warnings())
         self.report.failed = len(errors)
         self.report.running = len(self.unfinished())

@@ -20,9 +20,10 @@ import threading
 from multiprocessing.connection import wait
 from pathlib import Path
 
-from mkdocs_gradviz.core import manim_render
+from mkdocs_gradviz.core import manim_render, manim_values
 from mkdocs_gradviz.core.errors import CacheCorrupt, RenderError
 from mkdocs_gradviz.core.job import RenderJob, RenderResult
+from mkdocs_gradviz.core.manim_values import ValuesJob
 
 _ANSI = re.compile(r"\x1b\[[0-9;]*[A-Za-z]")
 _TAIL_LINES = 25
@@ -65,6 +66,29 @@ def run_in_process(job: RenderJob, *, timeout: float) -> RenderResult:
     how = (f"was killed by signal {signal.Signals(-process.exitcode).name}" if process.exitcode < 0
            else f"exited with status {process.exitcode}")
     raise RenderError(f"the render process {how}; its last output:\n{_tail(staged / 'log.txt')}")
+
+
+def values_in_process(job: ValuesJob, *, timeout: float) -> list[dict[str, str]]:
+    """A block's ``values()`` for each of its runs, computed in a process forked like a render's; ``RenderError`` if not."""
+    process = _context().Process(target=manim_values.run_in_child, args=(job,), name=f"gradviz-values-{job.scene}")
+    process.start()
+    with _running_lock:
+        _running.add(process.pid)
+    try:
+        wait([process.sentinel], timeout)
+    finally:
+        with _running_lock:
+            _running.discard(process.pid)
+        if process.exitcode is None:
+            _kill_group(process.pid)
+        process.join()
+    if process.exitcode is None or process.exitcode < 0:
+        raise RenderError(f"computing the values of {job.scene} did not finish (stopped after {timeout:g} s, or killed)")
+    report = _read_report(job.out / manim_values.VALUES)
+    if process.exitcode == 0 and report is not None:
+        return report["values"]
+    error = _read_report(job.out / manim_render.ERROR)
+    raise RenderError(error["message"] if error else f"computing the values of {job.scene} failed:\n{_tail(job.out / 'log.txt')}")
 
 
 def stop_running_renders() -> None:

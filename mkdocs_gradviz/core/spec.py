@@ -23,6 +23,7 @@ _BOOL_WORDS = {"true": True, "yes": True, "on": True, "false": False, "no": Fals
 _WIDTH = re.compile(r"^\d+(\.\d+)?(px|%|em|rem|vw)?$")
 _YAML_START = re.compile(r"^[A-Za-z_][\w-]*\s*:(\s|$)")
 _SCENE_BASE = re.compile(r"Scene$")
+_BLOCK_ID = re.compile(r"^[A-Za-z][\w-]*$")  # the part of a value reference before the dot (values.py)
 _SCENE_LINE = re.compile(r"^\s*scene\s*:\s*['\"]?([A-Za-z_]\w*)", re.MULTILINE)
 #: Larger blocks are refused: a block is a scene description, not a data file.
 MAX_BLOCK_CHARS = 64 * 1024
@@ -49,6 +50,7 @@ class BlockSpec:
     align: str = "center"
     table: bool = False
     stepwise: bool = False  # pause at the end of each step until the reader goes on
+    id: str = ""  # the name prose quotes the block's values by (values.py): :gradviz[<id>.<value>]
 
     def runs(self) -> list[dict[str, Any]]:
         """The parameters of each set of renders: one per value of the sweep, or just the block's."""
@@ -71,6 +73,7 @@ OPTIONS: dict[str, Any] = {
     "table": lambda v: _bool(v, "table"),
     "stepwise": lambda v: _bool(v, "stepwise"),
     "sweep": lambda v: _text(v, "sweep"),
+    "id": lambda v: _block_id(v),
 }
 
 
@@ -277,6 +280,14 @@ def _width(value: Any) -> str:
     if isinstance(value, bool) or not _WIDTH.match(text):
         raise SpecError(f"option 'width' must be a CSS length like 480px or 60%, not {value!r}")
     return text + "px" if text[-1].isdigit() else text
+
+
+def _block_id(value: Any) -> str:
+    text = _text(value, "id")
+    if not _BLOCK_ID.match(text):
+        raise SpecError(f"option 'id' must be a name of letters, digits, _ and - that starts with a letter (prose "
+                        f"quotes the block as :gradviz[<id>.<value>]), not {value!r}")
+    return text
 
 
 def scene_named_in(source: str) -> str:

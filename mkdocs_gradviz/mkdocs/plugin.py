@@ -43,6 +43,7 @@ class GradvizPlugin(BasePlugin[GradvizConfig]):
         self.run: BuildRun | None = None
         self._page: Page | None = None
         self._located: list[fence.LocatedBlock] = []
+        self._source = ""
         self._fences = fence.PageFences([])
         self._files: dict[str, File] = {}
         #: How the render phase is shown; the ``gradviz`` command sets a live progress bar here.
@@ -95,6 +96,7 @@ class GradvizPlugin(BasePlugin[GradvizConfig]):
         except (OSError, UnicodeDecodeError):
             source = markdown
         self._located = fence.locate_blocks(source)
+        self._source = source  # where the value references' lines are read
         self.run.begin_page(self._page_label(), source)
         if any(block.text not in markdown for block in self._located):
             self._located = fence.locate_blocks(markdown)  # another plugin rewrote the page first
@@ -109,7 +111,8 @@ class GradvizPlugin(BasePlugin[GradvizConfig]):
     def on_page_content(self, html: str, *, page: Page, config: MkDocsConfig, files: Files) -> str | None:
         if not self.config.enabled:
             return None
-        return self._fences.keep(html, self._add_block)  # only fences Markdown kept are blocks
+        html = self._fences.keep(html, self._add_block)  # only fences Markdown kept are blocks
+        return self.run.quote_values(self._page_label(), html, self._source)  # :gradviz[id.value] in the prose
 
     def on_env(self, env: Environment, *, config: MkDocsConfig, files: Files) -> Environment | None:
         if not self.config.enabled or self.plan_only:
