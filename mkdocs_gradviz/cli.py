@@ -8,7 +8,7 @@ import shutil
 import subprocess
 import sys
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
@@ -50,8 +50,12 @@ def main(argv: list[str] | None = None) -> int:
     new = commands.add_parser("new", help="start a new MkDocs site with gradviz in DIR")
     new.add_argument("dir", help="folder of the new site (created if missing)")
     new.add_argument("--name", help="the site's name (default: from the folder's name)")
+    proof = commands.add_parser("proof", help="write proof sheets: each page's blocks, frame by step, beside their prose")
+    proof.add_argument("config", nargs="?", default="mkdocs.yml", help="path to mkdocs.yml")
+    proof.add_argument("--out", help="folder for the sheets (default: proof/ in the cache folder)")
     args = parser.parse_args(argv)
-    commands_by_name = {"render": _render, "scenes": _scenes, "cache": _cache, "doctor": _doctor, "new": _new}
+    commands_by_name = {"render": _render, "scenes": _scenes, "cache": _cache, "doctor": _doctor, "new": _new,
+                        "proof": _proof}
     return commands_by_name[args.command](args)
 
 
@@ -208,6 +212,55 @@ def _keys_in_use(config_file: str) -> set[str]:
             plugin = build_site(config, command=command, plan_only=True)
         keys |= {request.key for block in plugin.run.blocks for request in block.requests}
     return keys
+
+
+def _proof(args: argparse.Namespace) -> int:
+    """Build the site as ``render`` does (rendering what is missing), then write a proof sheet per page."""
+    from mkdocs.exceptions import Abort, PluginError
+
+    from mkdocs_gradviz.core.proof import write_proof
+
+    config = _load(args.config)
+    plugin = _plugin(config)
+    columns = (TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn())
+    with tempfile.TemporaryDirectory() as site_dir, _errors_held_back() as held, \
+            Progress(*columns, console=console, transient=True) as bar:
+        config.site_dir = site_dir
+        try:
+            build_site(config, progress=BarProgress(bar, plugin.config.concurrency))
+        except (Abort, PluginError) as error:
+            console.print(f"[red]{escape(chr(10).join(held) or str(error))}[/red]")
+    if plugin.run is None:
+        return 1
+    out = Path(args.out) if args.out else plugin.run.cache.root / "proof"
+    report = write_proof(plugin.run, project_dir=Path(config.config_file_path).resolve().parent, out=out.resolve(),
+                         markdown=_site_markdown(config))
+    for sheet in report.sheets:
+        console.print(f"wrote {escape(str(sheet))}")
+    console.print(report.line())
+    return 1 if report.failed else 0
+
+
+def _site_markdown(config: MkDocsConfig) -> Callable[[str], str]:
+    """Markdown to HTML with the site's extensions (gradviz's fence left out), or plain Markdown if they fail."""
+    import markdown
+
+    configs = {name: dict(options) for name, options in config.mdx_configs.items()}
+    fences = configs.get("pymdownx.superfences", {}).get("custom_fences")
+    if fences:
+        configs["pymdownx.superfences"]["custom_fences"] = [f for f in fences if f.get("name") != "gradviz"]
+    try:
+        converter = markdown.Markdown(extensions=config.markdown_extensions, extension_configs=configs)
+    except Exception:  # an extension that needs MkDocs' page context: the words matter more than their style
+        converter = markdown.Markdown()
+
+    def convert(text: str) -> str:
+        try:
+            return converter.reset().convert(text)
+        except Exception:
+            return markdown.markdown(text)
+
+    return convert
 
 
 def _new(args: argparse.Namespace) -> int:
