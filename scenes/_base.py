@@ -3,9 +3,24 @@
 from __future__ import annotations
 
 import numpy as np
-from manim import DOWN, LEFT, RIGHT, UP, Arrow, Axes, MarkupText, MathTex, Text, VGroup, VMobject
+from manim import (
+    DOWN,
+    LEFT,
+    RIGHT,
+    UP,
+    Arrow,
+    Axes,
+    DashedLine,
+    DecimalNumber,
+    MarkupText,
+    MathTex,
+    Text,
+    VGroup,
+    VMobject,
+)
 
 from ._palette import Palette, palette
+from ._typography import TYPE, tex
 
 __all__ = ["MONO", "LessonMixin", "fmt"]
 
@@ -58,31 +73,61 @@ class LessonMixin:
 
     # drawing helpers -------------------------------------------------------------------------
 
-    def text(self, s: str, size: float = 24, color: str | None = None, mono: bool = False) -> Text:
-        """Pango text (no LaTeX), in the foreground colour unless told otherwise."""
+    def text(self, s: str, size: float = TYPE.body, color: str | None = None, mono: bool = False) -> Text:
+        """Pango text (no LaTeX), in the foreground colour unless told otherwise; ``size`` a ``TYPE`` role."""
         kw = {"font": MONO} if mono else {}
         return Text(s, font_size=size, color=color or self.pal.foreground, **kw)
 
-    def pieces(self, parts: list[tuple[str, str | None]], size: float = 22, mono: bool = True) -> MarkupText:
+    def pieces(self, parts: list[tuple[str, str | None]], size: float = TYPE.body, mono: bool = True) -> MarkupText:
         """A line of differently coloured Text pieces, e.g. old value, red gradient, green result."""
         body = " ".join(s if c is None else f'<span foreground="{c}">{s}</span>' for s, c in parts)
         kw = {"font": MONO} if mono else {}
         return MarkupText(body, font_size=size, color=self.pal.foreground, **kw)
 
+    def number(self, value: float, size: float = TYPE.body, color: str | None = None, places: int = 3) -> DecimalNumber:
+        """A number that changes on screen, updated in place: LaTeX digits as tall as ``Text`` at ``size``.
+
+        Drive it with ``UpdateFromFunc(number, lambda m: m.set_value(tracker.get_value()))`` in the
+        play that moves the value, so it costs nothing while the value stands still.
+        """
+        return DecimalNumber(value, num_decimal_places=places, font_size=tex(size),
+                             color=color or self.pal.foreground)
+
     def gradient_arrow(self, start, end, width: float = 5, tip: float = 0.3) -> Arrow:
-        """Every gradient arrow's one style: the gradient colour, from the point, tip in proportion."""
+        """The gradient ∇L, always drawn so: solid, red, from the current point, pointing uphill."""
         return Arrow(start, end, buff=0, color=self.pal.gradient, stroke_width=width,
                      max_stroke_width_to_length_ratio=20, max_tip_length_to_length_ratio=tip)
 
+    def step_arrow(self, start, end, width: float = 4) -> DashedLine:
+        """The step −η∇L, always drawn so: dashed, in the step colour, from the point to where it goes.
+
+        Its length is the step's true length on the axes, so it is never mistaken for the gradient.
+        """
+        length = float(np.linalg.norm(np.asarray(end) - np.asarray(start)))
+        line = DashedLine(start, end, color=self.pal.step, stroke_width=width,
+                          dash_length=min(0.12, max(length / 7, 0.02)))
+        return line.add_tip(tip_length=min(0.22, 0.45 * length), tip_width=min(0.2, 0.4 * length))
+
+    def arrow_label(self, arrow, tex_string: str, color: str, side=None) -> MathTex:
+        """A short TeX label (``\\nabla L``, ``-\\eta\\nabla L``) beside an arrow's middle, off its line."""
+        d = np.asarray(arrow.get_end()) - np.asarray(arrow.get_start())
+        n = np.array([-d[1], d[0], 0.0]) / (np.linalg.norm(d[:2]) + 1e-12)
+        side = UP if side is None else side
+        if float(n @ side) < 0:
+            n = -n
+        label = MathTex(tex_string, color=color, font_size=tex(TYPE.body))
+        return label.move_to((np.asarray(arrow.get_start()) + np.asarray(arrow.get_end())) / 2
+                             + n * (0.5 * label.height + 0.15))
+
     def update_line(self, old: float, eta: float, grad: float, new: float, name: str = "w",
-                    size: float = 22) -> MarkupText:
+                    size: float = TYPE.body) -> MarkupText:
         """One update with its numbers, ``w ← old − η × ∇ = new``: gradient red, new weight green."""
         p = self.pal
         return self.pieces([(f"{name} ← {fmt(old)} − {eta:g} ×", None), (fmt(grad), p.gradient), ("=", None),
                             (fmt(new), p.updated)], size)
 
     def step_panel(self, index: int, old, grad, new, eta: float, name: str = "w", nabla: str = "∇L",
-                   size: float = 20, extra: str = "") -> VGroup:
+                   size: float = TYPE.body, extra: str = "") -> VGroup:
         """A step of a 2-D descent in three lines: where it is, the gradient there, the update with η."""
         p = self.pal
         return VGroup(
@@ -102,14 +147,14 @@ class LessonMixin:
                   tips=False, axis_config={"color": p.foreground, "stroke_width": 2,
                                            "include_ticks": ticks})
         labels = VGroup(
-            MathTex(x_label, color=p.foreground, font_size=30).next_to(ax.x_axis, RIGHT, buff=0.15),
-            MathTex(y_label, color=p.foreground, font_size=30).next_to(ax.y_axis, UP, buff=0.15),
+            MathTex(x_label, color=p.foreground, font_size=tex(TYPE.label)).next_to(ax.x_axis, RIGHT, buff=0.15),
+            MathTex(y_label, color=p.foreground, font_size=tex(TYPE.label)).next_to(ax.y_axis, UP, buff=0.15),
         )
         if ticks:
             for v in _tick_values(x_range):
-                labels.add(self.text(_tick(v), 14, p.muted).next_to(ax.c2p(v, y_range[0]), DOWN, 0.1))
+                labels.add(self.text(_tick(v), TYPE.small, p.muted).next_to(ax.c2p(v, y_range[0]), DOWN, 0.1))
             for v in _tick_values(y_range):
-                labels.add(self.text(_tick(v), 14, p.muted).next_to(ax.c2p(x_range[0], v), LEFT, 0.1))
+                labels.add(self.text(_tick(v), TYPE.small, p.muted).next_to(ax.c2p(x_range[0], v), LEFT, 0.1))
         return VGroup(ax, labels)
 
     def polyline(self, ax: Axes, xs: np.ndarray, ys: np.ndarray, color: str, width: float = 4,

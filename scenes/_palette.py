@@ -10,13 +10,18 @@ __all__ = ["DARK", "LIGHT", "Palette", "palette"]
 
 @dataclass(frozen=True)
 class Palette:
-    """Hex colours by role; each is readable on ``background``."""
+    """Hex colours by role; each is readable on ``background`` (contrast at least 3:1).
+
+    The step shares the current point's colour on purpose: it is where that point goes next, and
+    its trail is drawn there once it has moved. Dashed and labelled −η∇L, it is never solid red.
+    """
 
     name: str
     background: str
     foreground: str  # text, axes and current weight values
-    gradient: str  # gradient arrows, gradient values (red)
-    current: str  # the moving point (yellow / amber)
+    gradient: str  # the gradient ∇L: red arrows (uphill, at the current point) and gradient values
+    current: str  # the current point and the path it has travelled (yellow / amber)
+    step: str  # the step −η∇L about to be taken: a dashed arrow from the point to where it goes
     minimum: str  # minimum, converged point (green)
     updated: str  # freshly updated weights (green)
     curve: str  # loss curve, contours (blue)
@@ -31,6 +36,7 @@ DARK = Palette(
     foreground="#ECEFF4",
     gradient="#FF5555",
     current="#FFD43B",
+    step="#FFD43B",
     minimum="#51CF66",
     updated="#51CF66",
     curve="#4DABF7",
@@ -45,6 +51,7 @@ LIGHT = Palette(
     foreground="#1A1D21",
     gradient="#D62828",
     current="#B36B00",
+    step="#B36B00",
     minimum="#1E8C3A",
     updated="#1E8C3A",
     curve="#1C64C8",
