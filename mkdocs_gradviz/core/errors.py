@@ -45,6 +45,14 @@ class BlockError(GradvizError):
         self.message = message
 
 
+class BuildFailed(GradvizError):
+    """Blocks that could not render, all of them, so that one build shows an author every failure."""
+
+    def __init__(self, errors: list[BlockError]) -> None:
+        super().__init__(f"gradviz could not render {len(errors)} block(s):\n" + "\n".join(map(str, errors)))
+        self.errors = errors
+
+
 class LibraryError(GradvizError):
     """A scene module that cannot be read (bad syntax, an unsupported annotation), with its file and line."""
 
@@ -85,3 +93,12 @@ def did_you_mean(name: str, candidates: list[str], *, otherwise: str = "") -> st
     """``"; did you mean 'x'?"`` for the closest candidate, else ``otherwise`` (e.g. the full list)."""
     close = difflib.get_close_matches(name, candidates, n=1)
     return f"; did you mean '{close[0]}'?" if close else otherwise
+
+
+def stated(error: BaseException) -> str:
+    """An error as a front end shows it: gradviz's own in their words, anything else (a bug) with its type."""
+    if isinstance(error, BuildFailed):
+        return str(error)  # it begins "gradviz could not render"
+    if isinstance(error, GradvizError):
+        return f"gradviz: {error}"
+    return f"gradviz: {type(error).__name__}: {error}"

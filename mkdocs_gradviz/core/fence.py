@@ -24,6 +24,10 @@ _FENCE = re.compile(r"^(?P<indent>[ \t]*(?:>[ \t]?)*)(?P<fence>`{3,}|~{3,})[ \t]
 _GRADVIZ_INFO = re.compile(r"^(?:\{[ \t]*\.?)?gradviz(?=[\s}]|$)")
 
 
+#: What a fence never closed is told, whichever front end finds it.
+UNCLOSED_FENCE = "unterminated gradviz fence: no closing fence before the end of the page"
+
+
 @dataclass
 class LocatedBlock:
     """A gradviz fence in a page's source."""

@@ -14,12 +14,12 @@ from mkdocs.plugins import BasePlugin, get_plugin_logger
 from mkdocs.structure.files import File
 from mkdocs.utils import get_relative_url
 
-from mkdocs_gradviz.mkdocs.config import GradvizConfig
 from mkdocs_gradviz.core import fence
 from mkdocs_gradviz.core.engine import LATEX_PACKAGES, Engine, missing_latex_tools
-from mkdocs_gradviz.core.errors import GradvizError
+from mkdocs_gradviz.core.errors import BuildFailed, GradvizError, stated
 from mkdocs_gradviz.core.progress import LogProgress, RenderProgress
 from mkdocs_gradviz.core.settings import Settings
+from mkdocs_gradviz.mkdocs.config import GradvizConfig
 
 if TYPE_CHECKING:
     from jinja2 import Environment
@@ -101,10 +101,8 @@ class GradvizPlugin(BasePlugin[GradvizConfig]):
         if any(block.text not in markdown for block in self._located):
             self._located = fence.locate_blocks(markdown)  # another plugin rewrote the page first
         for block in self._located:
-            if not block.closed:
-                block.used = True
-                self.run.add_error(self._page_label(), block.line, "unterminated gradviz fence: no closing fence "
-                                   "before the end of the page")
+            block.used = block.used or not block.closed
+        self.run.add_unclosed(self._located, self._page_label())  # reported when the build collects
         self._fences = fence.PageFences(self._located)
         return None
 
@@ -131,8 +129,8 @@ class GradvizPlugin(BasePlugin[GradvizConfig]):
             log.warning(warning)
         log.info(self.run.report.line())
         if errors and not self.serving:
-            listed = "\n".join(map(str, errors))
-            raise PluginError(f"gradviz could not render {len(errors)} block(s):\n{listed}")
+            with _plugin_errors():
+                raise BuildFailed(errors)
         for error in errors:
             log.error("%s", error)
         return None
@@ -175,11 +173,7 @@ class GradvizPlugin(BasePlugin[GradvizConfig]):
 
     def _add_block(self, proposal: fence.Proposal) -> str:
         """Register a fence the page kept as a block; return the slot that stands for its HTML."""
-        page = self._page_label()
-        try:
-            return self.run.add(page, proposal.line, proposal.source, proposal.options)
-        except Exception as error:  # one unexpected failure is reported as that block's error
-            return self.run.add_error(page, proposal.line, f"{type(error).__name__}: {error}")
+        return self.run.add_guarded(self._page_label(), proposal.line, proposal.source, proposal.options)
 
     def _page_label(self) -> str:
         """The page as authors find it in their editor: its path from the project directory."""
@@ -196,4 +190,4 @@ def _plugin_errors() -> Iterator[None]:
     try:
         yield
     except GradvizError as error:
-        raise PluginError(f"gradviz: {error}") from None
+        raise PluginError(stated(error)) from None

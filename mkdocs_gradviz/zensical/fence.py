@@ -51,7 +51,7 @@ from markdown.postprocessors import Postprocessor
 from pymdownx.superfences import SuperFencesException, fence_code_format
 
 from mkdocs_gradviz.core import embed, fence
-from mkdocs_gradviz.core.errors import GradvizError
+from mkdocs_gradviz.core.errors import ConfigError, GradvizError, stated
 from mkdocs_gradviz.core.settings import Settings
 from mkdocs_gradviz.zensical.project import Project, find_project
 from mkdocs_gradviz.zensical.site import ZensicalSite
@@ -94,13 +94,8 @@ class GradvizFence:
             return fence_code_format(source, language, class_name, options, md, **kwargs)
         try:
             return self._page(md).fences.propose(source, options)
-        except SuperFencesException:
-            raise
         except Exception as error:  # SuperFences would swallow it and show the block as plain code
-            if not self.site.serving:
-                self.site.failed = True
-                raise SuperFencesException(f"gradviz: {type(error).__name__}: {error}") from error
-            log.exception("a gradviz block could not be read")
+            _stop_or_log(self.site, error, "a gradviz block could not be read")
             return embed.error_html("this page", f"{type(error).__name__}: {error}")
 
     def __reduce__(self) -> tuple[Callable[..., Any], tuple[Any, ...]]:
@@ -112,8 +107,8 @@ class GradvizFence:
         if "gradviz" in md.postprocessors:
             return md.postprocessors["gradviz"]
         if "rendering_context" not in md.preprocessors:
-            raise SuperFencesException("gradviz: mkdocs_gradviz.zensical is the fence of Zensical builds; "
-                                       "under MkDocs, add the gradviz plugin instead")
+            raise ConfigError("mkdocs_gradviz.zensical is the fence of Zensical builds; "
+                              "under MkDocs, add the gradviz plugin instead")
         context = md.preprocessors["rendering_context"]
         site = self.site.for_root(Path(context.config["root_dir"]).resolve(), context.config)
         page = _PagePostprocessor(md, site, context.page.path, context.page.url)
@@ -135,13 +130,8 @@ class _PagePostprocessor(Postprocessor):
     def run(self, text: str) -> str:
         try:
             return self.site.finish_page(self.label, text, self.fences, self.src_url, self.plain_url)
-        except SuperFencesException:
-            raise
         except Exception as error:  # a bug must not pass for a page without blocks
-            if not self.site.serving:
-                self.site.failed = True
-                raise SuperFencesException(f"gradviz: {self.label}: {type(error).__name__}: {error}") from error
-            log.exception("%s: the page's gradviz blocks could not be embedded", self.label)
+            _stop_or_log(self.site, error, f"{self.label}: the page's gradviz blocks could not be embedded")
             return text
 
     def src_url(self, uri: str) -> str:
@@ -174,6 +164,22 @@ def _show_logs() -> None:
         logger.propagate = False
 
 
+def _stop_or_log(site: ZensicalSite, error: Exception, context: str) -> None:
+    """The one place where a page's errors become Zensical's: ``SuperFencesException``, the only
+    exception SuperFences lets through, stops a build; ``zensical serve``, which it would stop,
+    logs the error and goes on (the page shows it)."""
+    if site.serving:
+        if isinstance(error, GradvizError):
+            log.error("%s", error)
+        else:
+            log.exception("%s", context)
+        return
+    site.failed = True
+    if not isinstance(error, GradvizError):
+        log.exception("%s", context)
+    raise SuperFencesException(stated(error)) from error
+
+
 @contextmanager
 def _configuration_errors() -> Iterator[None]:
     """The one place where gradviz's configuration errors become Zensical's (a clean ``Error:`` line, exit 1)."""
@@ -183,5 +189,5 @@ def _configuration_errors() -> Iterator[None]:
         try:
             from zensical.config import ConfigurationError
         except ImportError:
-            raise SuperFencesException(f"gradviz: {error}") from None
-        raise ConfigurationError(f"gradviz: {error}") from None
+            raise SuperFencesException(stated(error)) from None
+        raise ConfigurationError(stated(error)) from None

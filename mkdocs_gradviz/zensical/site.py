@@ -19,12 +19,11 @@ from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from pymdownx.superfences import SuperFencesException
-
 from mkdocs_gradviz.core import embed, fence
 from mkdocs_gradviz.core.build import BuildRun, Report
 from mkdocs_gradviz.core.engine import Engine
-from mkdocs_gradviz.core.errors import BlockError, GradvizError
+from mkdocs_gradviz.core.errors import BlockError, BuildFailed, GradvizError
+from mkdocs_gradviz.core.fence import UNCLOSED_FENCE
 from mkdocs_gradviz.core.progress import LogProgress
 from mkdocs_gradviz.core.scan import scan_docs
 from mkdocs_gradviz.core.settings import check_site_folder
@@ -73,16 +72,13 @@ class ZensicalSite:
         for block in scan_docs(site.docs_dir, skip=_excluded(project.exclude_docs, base)):
             label = site.page_label(block.page)
             if not block.closed:
-                error = BlockError(label, block.line, "unterminated gradviz fence: no closing fence before the end "
-                                   "of the page")
+                error = BlockError(label, block.line, UNCLOSED_FENCE)
                 if not project.serving:
                     raise error
                 log.error("%s", error)
                 continue
-            try:
-                plan.add(label, block.line, block.source, block.options)
-            except Exception:  # its own formatter call reports it with page and line
-                continue
+            # A block that fails here fails again, with page and line, when its page is converted.
+            plan.add_guarded(label, block.line, block.source, block.options)
         # Renders of pages Zensical has cached are published as they finish: no formatter call will.
         for future in plan.unfinished():
             future.add_done_callback(lambda _: site.render_finished())
@@ -139,19 +135,11 @@ class ZensicalSite:
         run = BuildRun(settings=self.engine.settings, library=self.plan.library, cache=self.engine.cache,
                        renderer=self.engine.renderer, quality=self.plan.quality, environment=self.plan.environment)
 
-        def add(proposal: fence.Proposal) -> str:
-            try:
-                return run.add(label, proposal.line, proposal.source, proposal.options)
-            except Exception as error:  # one unexpected failure is reported as that block's error
-                return run.add_error(label, proposal.line, f"{type(error).__name__}: {error}")
-
-        html = fences.keep(html, add)
+        html = fences.keep(html, lambda proposal: run.add_guarded(label, proposal.line, proposal.source,
+                                                                   proposal.options))
         if not run.blocks:  # Markdown runs postprocessors on other snippets too (headings, for the toc)
             return html
-        for block in fences.located:
-            if not block.closed:
-                html += run.add_error(label, block.line, "unterminated gradviz fence: no closing fence before the end "
-                                      "of the page")
+        html += run.add_unclosed(fences.located, label)
         html = run.quote_values(label, html, _read_page(self.project.root / label))  # :gradviz[id.value] in the prose
         errors = run.collect(wait=True)
         self._count(run)
@@ -159,8 +147,7 @@ class ZensicalSite:
             self.log.error("%s", error)
         if errors and not self.serving:
             self.failed = True
-            raise SuperFencesException(f"gradviz could not render {len(errors)} block(s):\n"
-                                       + "\n".join(map(str, errors)))
+            raise BuildFailed(errors)
         html = run.fill_slots(html, src_url, plain_url=plain_url)
         self.publish(run.site_files())
         return html
