@@ -9,6 +9,7 @@ written, with URLs the front end computes for that page.
 from __future__ import annotations
 
 import hashlib
+import logging
 import time
 from collections.abc import Callable
 from concurrent.futures import Future, wait
@@ -18,6 +19,7 @@ from typing import TYPE_CHECKING
 from mkdocs_gradviz.core import embed
 from mkdocs_gradviz.core.cache import shard_of
 from mkdocs_gradviz.core.errors import BlockError, CacheCorrupt, GradvizError, RenderError, SpecError
+from mkdocs_gradviz.core.fence import UNCLOSED_FENCE
 from mkdocs_gradviz.core.forecast import Outlook, describe, forecast
 from mkdocs_gradviz.core.render_queue import BACKGROUND
 from mkdocs_gradviz.core.spec import BlockSpec, parse_block, requests_for, scene_named_in
@@ -26,11 +28,13 @@ from mkdocs_gradviz.core.values import ValueBook, has_references, quote_values
 if TYPE_CHECKING:
     from mkdocs_gradviz.core.cache import Entry, RenderCache
     from mkdocs_gradviz.core.edits import EditTracker
+    from mkdocs_gradviz.core.fence import LocatedBlock
     from mkdocs_gradviz.core.job import RenderRequest
     from mkdocs_gradviz.core.library import SceneLibrary
     from mkdocs_gradviz.core.render_queue import RenderQueue
     from mkdocs_gradviz.core.settings import Settings
 
+log = logging.getLogger(__name__)
 
 @dataclass
 class Block:
@@ -144,8 +148,24 @@ class BuildRun:
         return html
 
     def add_error(self, page: str, line: int, message: str) -> str:
-        """Register a block that failed before it could be parsed (e.g. an unterminated fence)."""
+        """Register a block that failed before it could be parsed."""
         return self._register(Block(page, line, error=BlockError(page, line, message)))
+
+    def add_guarded(self, page: str, line: int, source: str, options: dict[str, str]) -> str:
+        """``add``, with any unexpected failure reported as that block's error rather than lost.
+
+        Both front ends register the blocks Markdown kept through this, so a bug shows as one
+        failed block with its page and line, never as a page without its figure and no word why.
+        """
+        try:
+            return self.add(page, line, source, options)
+        except Exception as error:
+            log.exception("%s:%s: the block could not be registered", page, line)
+            return self.add_error(page, line, f"{type(error).__name__}: {error}")
+
+    def add_unclosed(self, blocks: list[LocatedBlock], page: str) -> str:
+        """Register each fence of ``blocks`` that is never closed as a failed block; their slots' HTML."""
+        return "".join(self.add_error(page, block.line, UNCLOSED_FENCE) for block in blocks if not block.closed)
 
     def collect(self, *, wait: bool = True) -> list[BlockError]:
         """Gather the renders this build started; return the blocks' errors in page order.
