@@ -21,6 +21,7 @@ from rich.table import Table
 
 from mkdocs_gradviz.core.cache import shard_of
 from mkdocs_gradviz.core.engine import LATEX_PACKAGES, Engine
+from mkdocs_gradviz.core.errors import ConfigError, GradvizError, stated
 from mkdocs_gradviz.core.progress import RenderProgress
 from mkdocs_gradviz.core.settings import Settings
 
@@ -56,7 +57,11 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     commands_by_name = {"render": _render, "scenes": _scenes, "cache": _cache, "doctor": _doctor, "new": _new,
                         "proof": _proof}
-    return commands_by_name[args.command](args)
+    try:
+        return commands_by_name[args.command](args)
+    except GradvizError as error:  # the one place where the command states gradviz's own errors
+        console.print(f"[red]{escape(stated(error))}[/red]")
+        return 2 if isinstance(error, ConfigError) and args.command != "new" else 1
 
 
 class BarProgress(RenderProgress):
@@ -159,15 +164,9 @@ def _shard(text: str) -> tuple[int, int]:
 
 
 def _scenes(args: argparse.Namespace) -> int:
-    from mkdocs_gradviz.core.errors import GradvizError
-
     # Outside a site (no mkdocs.yml here and none named), list the installed library alone.
     alone = args.config == "mkdocs.yml" and not Path(args.config).is_file()
-    try:
-        library = Engine(Settings(), Path.cwd()).library() if alone else _engine(args.config).library()
-    except GradvizError as error:
-        console.print(f"[red]gradviz: {escape(str(error))}[/red]")
-        return 1
+    library = Engine(Settings(), Path.cwd()).library() if alone else _engine(args.config).library()
     folders = [("library", f"installed library ({library.builtin})")]
     if library.site_dir is not None:
         folders.append(("site", f"site scenes ({library.site_dir})"))
@@ -264,15 +263,10 @@ def _site_markdown(config: MkDocsConfig) -> Callable[[str], str]:
 
 
 def _new(args: argparse.Namespace) -> int:
-    from mkdocs_gradviz.core.errors import ConfigError
     from mkdocs_gradviz.scaffold import new_site
 
     folder = Path(args.dir)
-    try:
-        written = new_site(folder, site_name=args.name)
-    except ConfigError as error:
-        console.print(f"[red]gradviz new: {escape(str(error))}[/red]")
-        return 1
+    written = new_site(folder, site_name=args.name)
     for path in written:
         console.print(f"created {escape(str(path))}")
     console.print(f"\nNext: cd {escape(str(folder))} && mkdocs serve   (videos render in the background)")
@@ -313,15 +307,9 @@ def _load(config_file: str) -> MkDocsConfig:
 
 def _engine(config_file: str) -> Engine:
     """The site's engine, its paths resolved exactly as the plugin resolves them."""
-    from mkdocs_gradviz.core.errors import GradvizError
-
     config = _load(config_file)
-    try:
-        settings = Settings.from_mapping(dict(_plugin(config).config), where=config_file)
-        return Engine(settings, Path(config.config_file_path).resolve().parent)
-    except GradvizError as error:
-        console.print(f"[red]gradviz: {escape(str(error))}[/red]")
-        raise SystemExit(2) from None
+    settings = Settings.from_mapping(dict(_plugin(config).config), where=config_file)
+    return Engine(settings, Path(config.config_file_path).resolve().parent)
 
 
 def _plugin(config: MkDocsConfig) -> GradvizPlugin:
