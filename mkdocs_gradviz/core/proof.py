@@ -67,7 +67,7 @@ class ProofReport:
 
     def line(self) -> str:
         return (f"wrote {len(self.sheets)} proof sheet{'' if len(self.sheets) == 1 else 's'} and index.html in "
-                f"{self.out}: {self.blocks} blocks, {self.frames} frames"
+                f"{self.out}: {self.blocks} block{'' if self.blocks == 1 else 's'}, {self.frames} frames"
                 + (f", {self.failed} blocks failed (their errors are on the sheets)" if self.failed else ""))
 
 
