@@ -47,7 +47,7 @@ def main(argv: list[str] | None = None) -> int:
     cache = commands.add_parser("cache", help="cache statistics, prune unused entries, or clear it")
     cache.add_argument("action", nargs="?", choices=("stats", "prune", "clear"), default="stats")
     cache.add_argument("config", nargs="?", default="mkdocs.yml")
-    commands.add_parser("doctor", help="check LaTeX, dvisvgm, fonts, Cairo/Pango and Manim")
+    commands.add_parser("doctor", help="check LaTeX, dvisvgm, fonts, Cairo/Pango, and the versions of Python and the dependencies")
     new = commands.add_parser("new", help="start a new MkDocs site with gradviz in DIR")
     new.add_argument("dir", help="folder of the new site (created if missing)")
     new.add_argument("--name", help="the site's name (default: from the folder's name)")
@@ -293,7 +293,24 @@ def _doctor(args: argparse.Namespace) -> int:
     console.print(table)
     if missing:
         console.print(f"Debian/Ubuntu, as root: apt-get install {LATEX_PACKAGES} libcairo2-dev libpango1.0-dev pkg-config")
-    return 1 if missing else 0
+    outside = _doctor_versions()
+    return 1 if missing or outside else 0
+
+
+def _doctor_versions() -> int:
+    """Print Python's and each dependency's version against the range gradviz supports; return how many are outside."""
+    from mkdocs_gradviz.core.support import report
+
+    table = Table("package", "installed", "supported", "status")
+    outside = 0
+    for row in report():
+        outside += not row.ok
+        status = "[green]ok[/green]" if row.ok else f"[red]outside the supported range: {escape(row.advice())}[/red]"
+        if row.installed is None and row.optional:
+            status = escape("not installed (optional, for Zensical: pip install 'mkdocs-gradviz[zensical]')")
+        table.add_row(row.name, row.installed or "missing", escape(row.supported or "any"), status)
+    console.print(table)
+    return outside
 
 
 def _load(config_file: str) -> MkDocsConfig:

@@ -17,6 +17,7 @@ from typing import Any
 from mkdocs_gradviz.core.errors import GradvizError, LibraryError, RenderError
 from mkdocs_gradviz.core.job import CHAPTERS_FILE, POSTER_FILE, VIDEO_FILE, RenderJob, RenderResult, write_json
 from mkdocs_gradviz.core.steps import tidy_steps, webvtt
+from mkdocs_gradviz.core.support import blame
 
 CODE_FILENAME = "<gradviz block>"
 RESULT = "result.json"
@@ -311,7 +312,7 @@ def _publish_video(movie: Path, target: Path) -> dict[str, Any]:
     with av.open(str(movie)) as source, av.open(str(target), "w", options={"movflags": "+faststart"}) as sink:
         stream = source.streams.video[0]
         codec = stream.codec_context
-        output = sink.add_stream_from_template(stream)
+        output = _stream_copying(sink, stream)
         for packet in source.demux(stream):
             if packet.dts is not None:
                 packet.stream = output
@@ -319,6 +320,16 @@ def _publish_video(movie: Path, target: Path) -> dict[str, Any]:
         duration = float(stream.duration * stream.time_base) if stream.duration else float(source.duration or 0) / 1e6
         return {"width": codec.width, "height": codec.height, "duration": round(duration, 3),
                 "codec": codec.name, "pix_fmt": codec.pix_fmt}
+
+
+def _stream_copying(sink: Any, stream: Any) -> Any:
+    """A new stream of ``sink`` with ``stream``'s codec settings, under either PyAV API.
+
+    PyAV 14 moved stream copying to ``add_stream_from_template``; the PyAV 13 that Manim 0.19
+    (the last Manim for Python 3.10) requires still spells it ``add_stream(template=...)``.
+    """
+    copy = getattr(sink, "add_stream_from_template", None)
+    return copy(stream) if copy is not None else sink.add_stream(template=stream)
 
 
 def _save_poster(frame: Any, target: Path) -> None:
@@ -359,7 +370,10 @@ def _explain(error: BaseException) -> dict[str, Any]:
             line = frame.lineno
     if isinstance(error, GradvizError):  # written for authors already
         return {"message": str(error), "line": line}
-    return {"message": f"{type(error).__name__}: {error}", "line": line}
+    message = f"{type(error).__name__}: {error}"
+    outside = blame(error)  # a Manim, PyAV or Pillow release that gradviz does not support
+    # The environment first: it is the cause, and the first line is what summaries show.
+    return {"message": f"{outside}\n{message}" if outside else message, "line": line}
 
 
 def _latex_failure(error: BaseException) -> str:
