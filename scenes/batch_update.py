@@ -18,8 +18,8 @@ from manim import (
     GrowFromCenter,
     Line,
     MathTex,
+    Rectangle,
     Scene,
-    Square,
     Transform,
     ValueTracker,
     VGroup,
@@ -30,6 +30,7 @@ from manim import (
 from ._base import LessonMixin, fmt
 from ._maths import batch_gradients
 from ._params import ParameterError, Range, check_params
+from ._typography import TYPE, tex
 
 __all__ = ["BatchUpdate"]
 
@@ -78,8 +79,9 @@ class BatchUpdate(LessonMixin, Scene):
 
     def construct(self) -> None:
         p, eta = self.pal, self.learning_rate
-        loss = VGroup(self.text("per sample: L = ½(w·x − y)²,   ∂L/∂w = (w·x − y)·x", 24),
-                      self.text(f"after the batch: w ← w − {eta:g}·∇w", 20, p.muted)).arrange(DOWN, buff=0.12)
+        loss = VGroup(MathTex(r"\text{per sample: }\; L = \frac{1}{2}\,(w x - y)^2, \qquad "
+                              r"\frac{\partial L}{\partial w} = (w x - y)\, x", color=p.foreground, font_size=tex(TYPE.body)),
+                      self.text(f"after the batch: w ← w − {eta:g}·∇w", TYPE.small, p.muted)).arrange(DOWN, buff=0.12)
         self.section("The loss, the connection and the batch")
         self.play(FadeIn(loss.to_edge(UP, buff=0.2)), run_time=0.5)
         n1, n2, conn, w = self.show_connection()
@@ -90,19 +92,19 @@ class BatchUpdate(LessonMixin, Scene):
     def show_connection(self) -> tuple[Circle, Circle, Line, ValueTracker]:
         """Two neurons and the connection whose weight (a ValueTracker) is shown above it."""
         p = self.pal
-        n1 = Circle(0.35, color=p.curve, fill_opacity=0.4).move_to(LEFT * 2.2 + UP * 1.8)
-        n2 = Circle(0.35, color=p.curve, fill_opacity=0.4).move_to(RIGHT * 2.2 + UP * 1.8)
+        n1, n2 = (Circle(0.35, color=p.muted, fill_color=p.background, fill_opacity=1, stroke_width=4)
+                  .move_to(side * 2.2 + UP * 1.8) for side in (LEFT, RIGHT))
         conn = Line(n1.get_right(), n2.get_left(), color=p.foreground, stroke_width=5)
         w = ValueTracker(self.start)
-        label = always_redraw(lambda: self.text(f"w = {fmt(w.get_value())}", 26, mono=True).next_to(conn, UP, buff=0.15))
+        label = always_redraw(lambda: self.text(f"w = {fmt(w.get_value())}", TYPE.label, mono=True).next_to(conn, UP, buff=0.15))
         self.play(GrowFromCenter(n1), GrowFromCenter(n2), Create(conn), FadeIn(label), run_time=0.6)
         return n1, n2, conn, w
 
     def show_samples(self) -> VGroup:
         samples = VGroup()
         for x, y in zip(self.inputs, self.targets, strict=True):
-            box = Square(1.2, color=self.pal.curve, fill_opacity=0.15, stroke_width=3)
-            samples.add(VGroup(box, self.text(f"x = {x:g}\ny = {y:g}", 18).move_to(box)))
+            box = Rectangle(width=1.5, height=1.2, color=self.pal.muted, stroke_width=3)
+            samples.add(VGroup(box, self.text(f"x = {_num(x)}\ny = {_num(y)}", TYPE.small).move_to(box)))
         samples.arrange(RIGHT, buff=0.35).move_to(UP * 0.35)
         self.play(FadeIn(samples, lag_ratio=0.2), run_time=0.6)
         return samples
@@ -115,30 +117,35 @@ class BatchUpdate(LessonMixin, Scene):
         unit = 3.0 / max(float(np.max(np.abs(total))), 1e-9)
         acc = Line(base, base + RIGHT * 0.001, color=p.gradient, stroke_width=7)
         self.add(acc)
-        sum_label = self.text("Σ ∂L/∂w = 0.000", 22, p.gradient, mono=True).move_to(DOWN * 1.15)
+        sum_label = self.text("Σ ∂L/∂w = 0.000", TYPE.body, p.gradient, mono=True).move_to(DOWN * 1.15)
         self.play(FadeIn(sum_label), run_time=0.3)
         for i, (sample, g) in enumerate(zip(samples, self.grads, strict=True)):
             pulse = Dot(n1.get_center(), radius=0.09, color=p.current)
             self.section(f"Sample {i + 1}: ∂L/∂w = {fmt(float(g))}", row=i)
             self.play(sample[0].animate.set_stroke(p.current, width=6), FadeIn(pulse), run_time=0.25)
             self.play(pulse.animate.move_to(n2.get_center()), run_time=0.4)
-            value = self.text(fmt(float(g)), 20, p.gradient, mono=True).next_to(sample, DOWN, buff=0.12)
+            value = self.text(fmt(float(g)), TYPE.body, p.gradient, mono=True).next_to(sample, DOWN, buff=0.12)
             bar = self.gradient_arrow(base, base + RIGHT * float(total[i]) * unit, width=7, tip=0.12)
-            new_sum = self.text(f"Σ ∂L/∂w = {fmt(float(total[i]))}", 22, p.gradient, mono=True).move_to(DOWN * 1.15)
+            new_sum = self.text(f"Σ ∂L/∂w = {fmt(float(total[i]))}", TYPE.body, p.gradient, mono=True).move_to(DOWN * 1.15)
             self.play(FadeIn(value), Transform(acc, bar), Transform(sum_label, new_sum), FadeOut(pulse),
-                      sample[0].animate.set_stroke(p.curve, width=3), run_time=0.5)
+                      sample[0].animate.set_stroke(p.muted, width=3), run_time=0.5)
 
     def apply_update(self, conn: Line, w: ValueTracker) -> None:
         """The average of the summed gradients, the update with its numbers, then the one change of w."""
         p, n = self.pal, len(self.inputs)
-        avg = MathTex(r"\nabla w = \frac{1}{n}\sum_i \nabla w_i", color=p.gradient, font_size=34)
-        avg_val = self.text(f"= {fmt(float(np.sum(self.grads)))} / {n} = {fmt(self.mean_grad)}", 24, p.gradient, mono=True)
+        avg = MathTex(r"\nabla w = \frac{1}{n}\sum_i \nabla w_i", color=p.gradient, font_size=tex(TYPE.body))
+        avg_val = self.text(f"= {fmt(float(np.sum(self.grads)))} / {n} = {fmt(self.mean_grad)}", TYPE.body, p.gradient, mono=True)
         VGroup(avg, avg_val).arrange(RIGHT, buff=0.25).to_edge(DOWN, buff=1.0)
         self.section(f"The average gradient: {fmt(self.mean_grad)}")
         self.play(Write(avg), FadeIn(avg_val), run_time=0.7)
-        line = self.update_line(self.start, self.learning_rate, self.mean_grad, self.new_w, size=24).to_edge(DOWN, buff=0.35)
+        line = self.update_line(self.start, self.learning_rate, self.mean_grad, self.new_w).to_edge(DOWN, buff=0.35)
         self.play(FadeIn(line), run_time=0.4)
         self.section(f"The one update: w = {fmt(self.new_w)}")
         self.play(w.animate.set_value(self.new_w), conn.animate.set_color(p.updated), run_time=0.8)
         self.play(conn.animate.set_color(p.foreground), run_time=0.3)
         self.wait(1)
+
+
+def _num(v: float) -> str:
+    """A sample's input or target as given (``{:g}``), with a true minus sign."""
+    return f"{v:g}".replace("-", "−")

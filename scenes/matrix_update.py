@@ -5,11 +5,26 @@ from __future__ import annotations
 from typing import Annotated
 
 import numpy as np
-from manim import DOWN, RIGHT, UP, FadeIn, FadeOut, Indicate, MathTex, Scene, Transform, VGroup, VMobject, Write
+from manim import (
+    DOWN,
+    RIGHT,
+    UP,
+    Create,
+    FadeIn,
+    FadeOut,
+    MathTex,
+    Scene,
+    SurroundingRectangle,
+    Transform,
+    VGroup,
+    VMobject,
+    Write,
+)
 
 from ._base import LessonMixin, fmt
 from ._maths import matrix_gradient
 from ._params import ParameterError, Range, check_params
+from ._typography import TYPE, tex
 
 __all__ = ["WeightMatrixUpdate"]
 
@@ -64,13 +79,14 @@ class WeightMatrixUpdate(LessonMixin, Scene):
     # -- drawing: one method per stage --------------------------------------------------------
 
     def construct(self) -> None:
-        vec = lambda v: "[" + ", ".join(f"{x:g}" for x in v) + "]"
-        loss = self.text(f"L = ½‖W x − y‖²,   x = {vec(self.inputs)},   y = {vec(self.targets)}", 24)
+        vec = lambda v: r"(" + r",\ ".join(f"{x:g}" for x in v) + r")"
+        loss = MathTex(r"L = \frac{1}{2}\,\lVert W\mathbf{x} - \mathbf{y}\rVert^2, \qquad \mathbf{x} = " + vec(self.inputs)
+                       + r",\quad \mathbf{y} = " + vec(self.targets), color=self.pal.foreground, font_size=tex(TYPE.body))
         self.section("The loss, W and its gradient")
         self.play(FadeIn(loss.to_edge(UP, buff=0.3)), run_time=0.5)
         w_entries, g_entries, eq = self.show_matrices(loss)
         new_grp, last = self.fill_new_matrix(w_entries, g_entries, eq)
-        done = self.text(f"L: {self._loss(self.weights):.4f} → {self._loss(self.new_weights):.4f}", 24, self.pal.updated)
+        done = self.text(f"L: {self._loss(self.weights):.4f} → {self._loss(self.new_weights):.4f}", TYPE.body)
         self.section("The loss after the update")
         self.play(FadeOut(last), FadeIn(done.next_to(new_grp, DOWN, buff=0.5)), run_time=0.5)
         self.wait(1)
@@ -80,14 +96,15 @@ class WeightMatrixUpdate(LessonMixin, Scene):
         p = self.pal
         w_mat, w_entries = self.matrix(self.weights, p.foreground)
         g_mat, g_entries = self.matrix(self.grad, p.gradient)
-        w_grp = VGroup(MathTex("W =", color=p.foreground, font_size=36), w_mat).arrange(RIGHT, buff=0.2)
-        g_grp = VGroup(MathTex(r"\nabla W =", color=p.gradient, font_size=36), g_mat).arrange(RIGHT, buff=0.2)
+        w_grp = VGroup(MathTex("W =", color=p.foreground, font_size=tex(TYPE.label)), w_mat).arrange(RIGHT, buff=0.2)
+        g_grp = VGroup(MathTex(r"\nabla W =", color=p.gradient, font_size=tex(TYPE.label)), g_mat).arrange(RIGHT, buff=0.2)
         VGroup(w_grp, g_grp).arrange(RIGHT, buff=1.2).next_to(loss, DOWN, buff=0.6)
         self.play(Write(w_grp[0]), FadeIn(w_mat), run_time=0.6)
-        gnote = self.text("∇W = (W x − y) xᵀ", 20, p.gradient).next_to(g_grp, DOWN, buff=0.15)
+        gnote = MathTex(r"\nabla W = (W\mathbf{x} - \mathbf{y})\,\mathbf{x}^{\mathsf{T}}", color=p.gradient,
+                        font_size=tex(TYPE.small)).next_to(g_grp, DOWN, buff=0.15)
         self.play(Write(g_grp[0]), FadeIn(g_mat), FadeIn(gnote), run_time=0.6)
         eq = MathTex(r"W_{\text{new}} = W - \eta\,\nabla W", r"\qquad \eta = " + f"{self.learning_rate:g}",
-                     color=p.foreground, font_size=36)
+                     color=p.foreground, font_size=tex(TYPE.label))
         eq.next_to(VGroup(w_grp, gnote), DOWN, buff=0.6)
         self.play(Write(eq), run_time=0.6)
         return w_entries, g_entries, eq
@@ -95,35 +112,39 @@ class WeightMatrixUpdate(LessonMixin, Scene):
     def fill_new_matrix(self, w_entries: VGroup, g_entries: VGroup, eq: MathTex) -> tuple[VGroup, VGroup]:
         """W_new starts as a copy of W; entry by entry, its sum is shown and the entry turns into its new value.
 
-        Returns the W_new group and the last entry's sum, still on screen.
+        Returns the W_new group and the last entry's update line and frames, still on screen.
         """
         p, eta = self.pal, self.learning_rate
         start, _ = self.matrix(self.weights, p.foreground)
         final, f_entries = self.matrix(self.new_weights, p.updated)
-        n_grp = VGroup(MathTex(r"W_{\text{new}} =", color=p.updated, font_size=36), start).arrange(RIGHT, buff=0.2)
+        n_grp = VGroup(MathTex(r"W_{\text{new}} =", color=p.updated, font_size=tex(TYPE.label)), start).arrange(RIGHT, buff=0.2)
         n_grp.next_to(eq, DOWN, buff=0.5)
         final.move_to(start)
         self.play(FadeIn(n_grp), run_time=0.4)
         shown = None
         for k, ((i, j), w) in enumerate(np.ndenumerate(self.weights)):
-            line = self.update_line(w, eta, self.grad[i, j], self.new_weights[i, j], name=f"W{i + 1}{j + 1}".translate(_SUB),
-                                    size=24).next_to(n_grp, DOWN, buff=0.5)
-            swap = [FadeOut(shown)] if shown is not None else []
             entry = f"W{i + 1}{j + 1}".translate(_SUB)
+            # The entry's name in TeX: Pango subscripts would be the smallest digits on screen.
+            name = MathTex(f"W_{{{i + 1}{j + 1}}}", color=p.foreground, font_size=tex(TYPE.label))
+            line = VGroup(name, self.update_line(w, eta, self.grad[i, j], self.new_weights[i, j], name=""))
+            line.arrange(RIGHT, buff=0.2).next_to(n_grp, DOWN, buff=0.5)
+            # What is in hand now, framed in the current colour; the numbers keep their own colours.
+            frames = VGroup(*[SurroundingRectangle(e[k], color=p.current, buff=0.07, stroke_width=3)
+                              for e in (w_entries, g_entries, start[1])])
+            swap = [FadeOut(shown)] if shown is not None else []
             self.section(f"{entry}: gradient {fmt(self.grad[i, j])}", row=k)
-            self.play(Indicate(w_entries[k], color=p.current, scale_factor=1.15),
-                      Indicate(g_entries[k], color=p.current, scale_factor=1.15), *swap, FadeIn(line), run_time=0.45)
+            self.play(*swap, Create(frames), FadeIn(line), run_time=0.45)
             # One entry at a time: the seed asks for weights not to change all at once.
             self.section(f"{entry}: new value {fmt(self.new_weights[i, j])}", row=k)
             self.play(Transform(start[1][k], f_entries[k]), run_time=0.35)
-            shown = line
+            shown = VGroup(line, frames)
         return n_grp, shown
 
     def matrix(self, m: np.ndarray, color: str) -> tuple[VGroup, VGroup]:
         """A bracketed grid of Pango entries; returns (VGroup(brackets, entries), entries)."""
-        entries = VGroup(*[self.text(fmt(v), 28, color, mono=True) for v in m.ravel()])
+        entries = VGroup(*[self.text(fmt(v), TYPE.label, color, mono=True) for v in m.ravel()])
         entries.arrange_in_grid(rows=m.shape[0], cols=m.shape[1], buff=(0.35, 0.18))
-        h, pad = entries.height + 0.2, 0.12
+        h, pad = entries.height + 0.2, 0.18
         brackets = VGroup()
         for side in (-1, 1):
             x = entries.get_left()[0] - pad if side < 0 else entries.get_right()[0] + pad

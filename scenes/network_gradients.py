@@ -5,11 +5,26 @@ from __future__ import annotations
 from typing import Annotated
 
 import numpy as np
-from manim import DOWN, RIGHT, UP, Circle, Create, FadeIn, LaggedStart, Line, ManimColor, Scene, VGroup, interpolate_color
+from manim import (
+    DOWN,
+    RIGHT,
+    UP,
+    Circle,
+    Create,
+    FadeIn,
+    LaggedStart,
+    Line,
+    ManimColor,
+    MathTex,
+    Scene,
+    VGroup,
+    interpolate_color,
+)
 
 from ._base import LessonMixin, fmt
 from ._maths import mlp_backward
 from ._params import ParameterError, Range, check_params
+from ._typography import TYPE, tex
 
 __all__ = ["NetworkGradients"]
 
@@ -59,7 +74,10 @@ class NetworkGradients(LessonMixin, Scene):
     # -- drawing: one method per stage --------------------------------------------------------
 
     def construct(self) -> None:
-        loss = self.text(f"L = ½‖ŷ − y‖² = {self.net.loss:.3f}   on x = {self.inputs}, y = {self.targets}", 22)
+        vec = lambda v: r"(" + r",\ ".join(f"{x:g}" for x in v) + r")"
+        loss = MathTex(r"L = \frac{1}{2}\,\lVert \hat{\mathbf{y}} - \mathbf{y} \rVert^2 = " + f"{self.net.loss:.3f}"
+                       + r" \qquad \mathbf{x} = " + vec(self.inputs) + r",\quad \mathbf{y} = " + vec(self.targets),
+                       color=self.pal.foreground, font_size=tex(TYPE.body))
         self.section("The loss and the network")
         self.play(FadeIn(loss.to_edge(UP, buff=0.3)), run_time=0.5)
         cols, edges = self.show_network()
@@ -86,17 +104,17 @@ class NetworkGradients(LessonMixin, Scene):
             edges.add(VGroup(*[Line(na.get_center(), nb.get_center(), color=p.muted, stroke_width=1.5, buff=0.34)
                                for nb in b for na in a]))  # index [j * len(a) + i] is W[j, i]
         names = ["input"] + [f"hidden {i}" for i in range(1, len(self.layers) - 1)] + ["output"]
-        tags = VGroup(*[self.text(name, 18, p.muted).next_to(col, DOWN, buff=0.25)
+        tags = VGroup(*[self.text(name, TYPE.small, p.muted).next_to(col, DOWN, buff=0.25)
                         for name, col in zip(names, cols, strict=True)])
         self.play(Create(edges), FadeIn(cols), FadeIn(tags), run_time=0.8)
-        legend = self.text("colour and thickness ∝ |∂L/∂·|, computed by backpropagation", 18, p.muted)
+        legend = self.text("colour and thickness ∝ |∂L/∂·|, computed by backpropagation", TYPE.small, p.muted)
         self.play(FadeIn(legend.to_edge(DOWN, buff=0.25)), run_time=0.4)
         return cols, edges
 
     def show_layer_gradients(self, li: int, cols: VGroup, edges: VGroup) -> None:
         """Light layer ``li``'s neurons by |∂L/∂z|, then the weights into it by |∂L/∂W|, one after another."""
         col, delta = cols[li], self.net.deltas[li]
-        tag = self.text(f"max |∂L/∂{'x' if li == 0 else 'z'}|\n= {fmt(float(np.abs(delta).max()))}", 18, self.pal.gradient)
+        tag = self.text(f"max |∂L/∂{'x' if li == 0 else 'z'}|\n= {fmt(float(np.abs(delta).max()))}", TYPE.body, self.pal.gradient)
         tag.next_to(col, UP, buff=0.25)
         layer = "input" if li == 0 else "output" if li == len(self.layers) - 1 else f"hidden layer {li}"
         self.section(f"Back to the {layer}: ∂L/∂{'x' if li == 0 else 'z'}",

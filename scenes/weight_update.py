@@ -19,6 +19,7 @@ from manim import (
     MathTex,
     Scene,
     ValueTracker,
+    VGroup,
     Write,
     always_redraw,
     interpolate_color,
@@ -27,6 +28,7 @@ from manim import (
 from ._base import LessonMixin, fmt
 from ._maths import Step, neuron_steps
 from ._params import ParameterError, Range, check_params
+from ._typography import TYPE, tex
 
 __all__ = ["WeightUpdate"]
 
@@ -84,45 +86,55 @@ class WeightUpdate(LessonMixin, Scene):
     def construct(self) -> None:
         p = self.pal
         if self.gradients:
-            loss = self.text("gradients given by the author", 24, p.muted)
+            loss = self.text("gradients given by the author", TYPE.body, p.muted)
         else:
-            loss = self.text(f"L = ½(w·x − y)²   with x = {self.x:g}, y = {self.y:g}", 26)
+            loss = MathTex(r"L = \frac{1}{2}\,(w x - y)^2 \qquad x = " + f"{self.x:g}" + r",\; y = " + f"{self.y:g}",
+                           color=p.foreground, font_size=tex(TYPE.label))
         self.section("The loss and the connection's weight")
         self.play(FadeIn(loss.to_edge(UP, buff=0.4)), run_time=0.5)
         conn, w, eq = self.show_connection()
         gmax = max(abs(s.grad) for s in self.trace) or 1.0
+        shown = VGroup()
         for s in self.trace:
-            self.show_step(conn, w, eq, s, gmax)
+            shown = self.show_step(conn, w, eq, s, gmax, shown)
         self.section("Converged or not")
         if self.converged:
-            msg = self.text("Converged: |∂L/∂w| < " + f"{self.tolerance:g}", 30, p.minimum)
+            msg = self.text(f"Converged: |∂L/∂w| < {self.tolerance:g}", TYPE.label, p.minimum)
         else:
-            msg = self.text(f"Not converged yet after {len(self.trace)} steps", 30, p.current)
-        self.play(Write(msg.next_to(eq, UP, buff=0.45)), run_time=0.6)
+            msg = self.text(f"Not converged yet after {len(self.trace)} steps", TYPE.label, p.foreground)
+        self.play(FadeOut(shown), conn.animate.set_color(p.foreground), Write(msg.next_to(eq, UP, buff=0.45)),
+                  run_time=0.6)
         self.wait(1)
 
     def show_connection(self) -> tuple[Line, ValueTracker, MathTex]:
         """Two neurons, the connection whose weight is a ValueTracker shown above it, the update rule."""
         p = self.pal
-        n1 = Circle(0.45, color=p.curve, fill_opacity=0.5).shift(LEFT * 2.6 + UP * 0.6)
-        n2 = Circle(0.45, color=p.curve, fill_opacity=0.5).shift(RIGHT * 2.6 + UP * 0.6)
+        n1, n2 = (Circle(0.45, color=p.muted, fill_color=p.background, fill_opacity=1, stroke_width=4)
+                  .shift(side * 2.6 + UP * 0.6) for side in (LEFT, RIGHT))
         conn = Line(n1.get_right(), n2.get_left(), stroke_width=6, color=p.foreground)
         w = ValueTracker(self.start)
-        label = always_redraw(lambda: self.text(f"w = {fmt(w.get_value())}", 30, mono=True).next_to(conn, UP, buff=0.25))
+        label = always_redraw(lambda: self.text(f"w = {fmt(w.get_value())}", TYPE.label, mono=True).next_to(conn, UP, buff=0.25))
         eq = MathTex(r"w_{\text{new}} = w - \eta\,\frac{\partial L}{\partial w}", r"\qquad \eta = " + f"{self.learning_rate:g}",
-                     color=p.foreground, font_size=36).to_edge(DOWN, buff=0.5)
+                     color=p.foreground, font_size=tex(TYPE.label)).to_edge(DOWN, buff=0.45)
         self.play(GrowFromCenter(n1), GrowFromCenter(n2), Create(conn), FadeIn(label), run_time=0.7)
         self.play(Write(eq), run_time=0.6)
         return conn, w, eq
 
-    def show_step(self, conn: Line, w: ValueTracker, eq: MathTex, s: Step, gmax: float) -> None:
-        """The gradient (the connection reddens with its size) and the update's numbers, then w counts over."""
+    def show_step(self, conn: Line, w: ValueTracker, eq: MathTex, s: Step, gmax: float, shown: VGroup) -> VGroup:
+        """The gradient (the connection reddens with its size) and the update's numbers, then w counts over.
+
+        ``shown`` (the previous step's numbers) gives way to this step's, which stay until the next
+        step so that a step's last picture still shows how its weight came about. While w counts, the
+        connection turns the updated weight's green. Returns this step's numbers.
+        """
         p = self.pal
-        g = self.pieces([("∂L/∂w =", p.gradient), (fmt(s.grad), p.gradient)], 26).next_to(conn, DOWN, buff=0.3)
-        line = self.update_line(s.w, self.learning_rate, s.grad, s.new_w, size=26).next_to(eq, UP, buff=0.45)
+        g = self.pieces([("∂L/∂w =", p.gradient), (fmt(s.grad), p.gradient)], TYPE.body).next_to(conn, DOWN, buff=0.3)
+        line = self.update_line(s.w, self.learning_rate, s.grad, s.new_w).next_to(eq, UP, buff=0.45)
         tint = interpolate_color(ManimColor(p.foreground), ManimColor(p.gradient), min(abs(s.grad) / gmax, 1.0))
         self.section(f"Gradient {s.index}: ∂L/∂w = {fmt(s.grad)}", row=s.index - 1)
-        self.play(FadeIn(g), conn.animate.set_color(tint), FadeIn(line), run_time=0.4)
+        swap = [FadeOut(shown)] if len(shown) else []
+        self.play(*swap, FadeIn(g), conn.animate.set_color(tint), FadeIn(line), run_time=0.4)
         self.section(f"Update {s.index}: w = {fmt(s.new_w)}", row=s.index - 1)
-        self.play(w.animate.set_value(s.new_w), run_time=0.6)
-        self.play(FadeOut(g), FadeOut(line), conn.animate.set_color(p.foreground), run_time=0.3)
+        self.play(w.animate.set_value(s.new_w), conn.animate.set_color(p.updated), run_time=0.6)
+        self.wait(0.3)
+        return VGroup(g, line)
