@@ -30,9 +30,12 @@ import yaml
 from mkdocs_gradviz.core import manim_values
 from mkdocs_gradviz.core.cache import cache_key
 from mkdocs_gradviz.core.errors import BlockError, GradvizError, did_you_mean
+from mkdocs_gradviz.core.fence import locate_blocks
 from mkdocs_gradviz.core.manim_values import ValuesJob
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
+
     from mkdocs_gradviz.core.library import SceneLibrary
     from mkdocs_gradviz.core.spec import BlockSpec
 
@@ -149,12 +152,37 @@ def quote_values(html: str, *, page: str, source: str, blocks: list[QuotedBlock]
     return "".join(parts), errors
 
 
+def quotes_without_blocks(docs_dir: Path, skip: Callable[[str], bool]) -> list[tuple[str, int, str]]:
+    """References on the pages of ``docs_dir`` that have no gradviz block: (page, line, error) each.
+
+    Zensical converts a page without blocks without calling gradviz, so its references would stay
+    as written; this finds them before the build, with the error a MkDocs build gives them.
+    """
+    found = []
+    for path in sorted(docs_dir.rglob("*.md")):
+        page = path.relative_to(docs_dir).as_posix()
+        if any(part.startswith(".") for part in page.split("/")) or skip(page):
+            continue
+        try:
+            text = path.read_text(encoding="utf-8-sig")
+        except (OSError, UnicodeDecodeError):
+            continue
+        if not has_references(text) or locate_blocks(text):
+            continue
+        for ref in _source_lines(text):
+            try:
+                _resolve(ref.body, {}, None)
+            except GradvizError as error:
+                found.append((page, ref.line, f":gradviz[{ref.body}]: {error}"))
+    return found
+
+
 def has_references(text: str) -> bool:
     """Whether ``text`` may hold a reference: the cheap test before any work."""
     return ":gradviz[" in text
 
 
-def _resolve(body: str, by_id: dict[str, QuotedBlock], book: ValueBook) -> str:
+def _resolve(body: str, by_id: dict[str, QuotedBlock], book: ValueBook | None) -> str:
     match = _BODY.match(body)
     if match is None:
         raise GradvizError("a reference is :gradviz[<block id>.<value name>] (:gradviz[<id>.<name>@<value>] for a "

@@ -27,6 +27,7 @@ from mkdocs_gradviz.core.fence import UNCLOSED_FENCE
 from mkdocs_gradviz.core.progress import LogProgress
 from mkdocs_gradviz.core.scan import scan_docs
 from mkdocs_gradviz.core.settings import check_site_folder
+from mkdocs_gradviz.core.values import quotes_without_blocks
 
 if TYPE_CHECKING:
     import logging
@@ -79,6 +80,11 @@ class ZensicalSite:
                 continue
             # A block that fails here fails again, with page and line, when its page is converted.
             plan.add_guarded(label, block.line, block.source, block.options)
+        for page, line, message in quotes_without_blocks(site.docs_dir, _excluded(project.exclude_docs, base)):
+            error = BlockError(site.page_label(page), line, message)  # no formatter call will see these pages
+            if not project.serving:
+                raise error
+            log.error("%s", error)
         # Renders of pages Zensical has cached are published as they finish: no formatter call will.
         for future in plan.unfinished():
             future.add_done_callback(lambda _: site.render_finished())
@@ -140,6 +146,7 @@ class ZensicalSite:
         if not run.blocks:  # Markdown runs postprocessors on other snippets too (headings, for the toc)
             return html
         html += run.add_unclosed(fences.located, label)
+        html = run.quote_values(label, html, _read_page(self.project.root / label))  # :gradviz[id.value] in the prose
         html = run.quote_values(label, html, _read_page(self.project.root / label))  # :gradviz[id.value] in the prose
         errors = run.collect(wait=True)
         self._count(run)
@@ -215,6 +222,14 @@ def _engine(root: Path, settings: Settings) -> Engine:
             threading.Thread(target=engine.shutdown, name="gradviz-old-engine", daemon=True).start()
         engine = _engines[root] = Engine(settings, root)
         return engine
+
+
+def _read_page(path: Path) -> str:
+    """A page's Markdown, for the lines of its value references; "" if it cannot be read."""
+    try:
+        return path.read_text(encoding="utf-8-sig")
+    except (OSError, UnicodeDecodeError):
+        return ""
 
 
 def _read_page(path: Path) -> str:

@@ -146,3 +146,17 @@ def test_zensical_fails_on_a_bad_reference_with_page_and_line(project: Project) 
     assert built.returncode != 0
     assert ("docs/index.md:9: :gradviz[descent.convergd]: the block 'descent' (Descent) has no value 'convergd'; "
             "did you mean 'converged'?") in built.stdout, built.stdout
+
+
+def test_a_reference_on_a_page_without_blocks_fails_both_builds_alike(project: Project, caplog) -> None:
+    """A page that quotes a block it does not have stops MkDocs and Zensical with the same page, line and words."""
+    project.page(PAGE.format(lr=0.2))
+    (project.root / "docs" / "other.md").write_text("# Other\n\nIt ends at :gradviz[descent.final_w].\n", encoding="utf-8")
+    expected = ("docs/other.md:3: :gradviz[descent.final_w]: no block with id 'descent' on this page; no block on this "
+                "page has an id")
+    with pytest.raises(Abort):
+        project.build()
+    assert expected in "\n".join(r.getMessage() for r in caplog.records if r.levelname == "ERROR")
+    built = subprocess.run([sys.executable, "-m", "zensical", "build"], cwd=project.root, env={**os.environ},
+                           stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, check=False)
+    assert built.returncode != 0 and expected in " ".join(built.stdout.split()), built.stdout

@@ -11,7 +11,7 @@ from mkdocs_gradviz.core.errors import BlockError, GradvizError, SpecError
 from mkdocs_gradviz.core.library import SceneLibrary
 from mkdocs_gradviz.core.proof import prose_around
 from mkdocs_gradviz.core.spec import BlockSpec, parse_block, requests_for
-from mkdocs_gradviz.core.values import quote_values
+from mkdocs_gradviz.core.values import quote_values, quotes_without_blocks
 
 VALUE_SCENES = Path(__file__).parents[1] / "fixtures" / "value_scenes"
 LIBRARY = SceneLibrary(VALUE_SCENES)
@@ -156,3 +156,14 @@ def test_prose_around_a_block_runs_to_the_neighbouring_block_or_heading() -> Non
     assert after.strip().startswith("Between.") and "# not a heading" in after and "Silent" not in after
     before, after, heading = prose_around(page, 19)
     assert before.strip().startswith("Between.") and after.strip() == "After two." and heading == "Section"
+
+
+def test_pages_that_quote_without_any_block_are_found_before_a_build(tmp_path: Path) -> None:
+    """References on a page with no block (which Zensical never shows gradviz) are listed with page and line."""
+    (tmp_path / "a.md").write_text("# A\n\n```gradviz\nscene: Descent\nid: d\n```\n\n:gradviz[d.final_w]\n")
+    (tmp_path / "b.md").write_text("# B\n\n`:gradviz[d.x]` in code\n\nSee :gradviz[d.final_w].\n")
+    (tmp_path / "c.md").write_text("# C\n\nSee :gradviz[d.final_w].\n")
+    found = quotes_without_blocks(tmp_path, skip=lambda page: page == "c.md")
+    message = (":gradviz[d.final_w]: no block with id 'd' on this page; no block on this page has an id (give one "
+               "with id: <name> in the block)")
+    assert found == [("b.md", 5, message)]
