@@ -15,6 +15,8 @@ from manim import (
     MarkupText,
     MathTex,
     Text,
+    UpdateFromFunc,
+    ValueTracker,
     VGroup,
     VMobject,
 )
@@ -92,6 +94,26 @@ class LessonMixin:
         """
         return DecimalNumber(value, num_decimal_places=places, font_size=tex(size),
                              color=color or self.pal.foreground)
+
+    def weight_label(self, tracker: ValueTracker, name: str = "w", size: float = TYPE.label) -> VGroup:
+        """``name = value``: the name in TeX, the value a ``number`` showing ``tracker``; see ``counting``."""
+        head = MathTex(f"{name} =", color=self.pal.foreground, font_size=tex(size))
+        value = self.number(tracker.get_value(), size)
+        return VGroup(head, value.next_to(head, RIGHT, buff=0.2, aligned_edge=DOWN))
+
+    @staticmethod
+    def counting(label: VGroup, tracker: ValueTracker, place=None) -> UpdateFromFunc:
+        """Play it beside the animation that moves ``tracker``: ``label``'s number follows the value.
+
+        Only while that play runs, so nothing is rebuilt while the value stands still; ``place``
+        (given the label) keeps it where it belongs as its width changes, e.g. centred on a line.
+        """
+        def follow(group: VGroup) -> None:
+            group[1].set_value(tracker.get_value())
+            if place is not None:
+                place(group)
+
+        return UpdateFromFunc(label, follow)
 
     def gradient_arrow(self, start, end, width: float = 5, tip: float = 0.3) -> Arrow:
         """The gradient ∇L, always drawn so: solid, red, from the current point, pointing uphill."""
