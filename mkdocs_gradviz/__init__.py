@@ -4,27 +4,34 @@ This package's public names are what a scene of your own imports::
 
     from mkdocs_gradviz import LessonMixin, Range, check_params, fmt, palette
 
-They are loaded on first use, so that importing the plugin never imports Manim. The MkDocs
-plugin is ``mkdocs_gradviz.mkdocs.plugin``, the Zensical front end ``mkdocs_gradviz.zensical``, and the
-engine both drive is ``mkdocs_gradviz.core``.
+They are loaded on first use, so that importing the plugin never imports Manim. Everything else
+is internal: the front ends (``mkdocs_gradviz.mkdocs``, the MkDocs plugin;
+``mkdocs_gradviz.zensical``, the Zensical fence) and the engine they drive (``mkdocs_gradviz.core``).
 """
 
 from __future__ import annotations
 
 from importlib import import_module
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
-from mkdocs_gradviz.core.library import AUTHORING_API, PACKAGE
+#: The public authoring API, declared here only: each name, by the scene-library module that
+#: defines it. ``tests/unit/test_api.py`` pins it; a scene that imports it is re-rendered when
+#: one of these modules changes (``core/library.py`` reads this table).
+AUTHORING_API: dict[str, str] = {
+    "LessonMixin": "_base", "fmt": "_base",
+    "Palette": "_palette", "palette": "_palette", "DARK": "_palette", "LIGHT": "_palette",
+    "Range": "_params", "check_params": "_params", "ParameterError": "_params",
+    "TYPE": "_typography", "TypeScale": "_typography", "tex": "_typography",
+}
 
-if TYPE_CHECKING:
-    from mkdocs_gradviz.scenes._base import LessonMixin, fmt
-    from mkdocs_gradviz.scenes._palette import DARK, LIGHT, Palette, palette
-    from mkdocs_gradviz.scenes._params import ParameterError, Range, check_params
-
-__all__ = ["DARK", "LIGHT", "LessonMixin", "Palette", "ParameterError", "Range", "check_params", "fmt", "palette"]
+__all__ = sorted(AUTHORING_API)  # computed from the one declaration above
 
 
 def __getattr__(name: str) -> Any:
     if name in AUTHORING_API:
-        return getattr(import_module(f"{PACKAGE}.{AUTHORING_API[name]}"), name)
+        return getattr(import_module(f"{__name__}.scenes.{AUTHORING_API[name]}"), name)
     raise AttributeError(f"module 'mkdocs_gradviz' has no attribute {name!r}")
+
+
+def __dir__() -> list[str]:
+    return sorted([*globals(), *AUTHORING_API])

@@ -12,9 +12,11 @@ import typing
 from dataclasses import dataclass
 from typing import Annotated, Any, Literal, get_args, get_origin
 
-from mkdocs_gradviz.core.errors import ParameterError
-
 __all__ = ["ParameterError", "Range", "check_params"]
+
+
+class ParameterError(ValueError):
+    """Raised by a scene about one of its parameters; the build shows the message as it is."""
 
 
 @dataclass(frozen=True)

@@ -4,4 +4,5 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/setup.sh
 python3 -m ruff check .
+lint-imports  # the layering contract of pyproject.toml's [tool.importlinter]
 python3 -m pytest "$@"

@@ -85,10 +85,6 @@ class CacheCorrupt(CacheError):
     """A cache entry whose files do not match its manifest; it has been removed."""
 
 
-class ParameterError(GradvizError, ValueError):
-    """Raised by a scene about one of its parameters; the render shows the message as it is."""
-
-
 def did_you_mean(name: str, candidates: list[str], *, otherwise: str = "") -> str:
     """``"; did you mean 'x'?"`` for the closest candidate, else ``otherwise`` (e.g. the full list)."""
     close = difflib.get_close_matches(name, candidates, n=1)

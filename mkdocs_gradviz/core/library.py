@@ -16,16 +16,11 @@ from dataclasses import dataclass, field
 from importlib.util import find_spec
 from pathlib import Path
 
+from mkdocs_gradviz import AUTHORING_API
 from mkdocs_gradviz.core.errors import LibraryError, SpecError, did_you_mean
 from mkdocs_gradviz.core.params import Param, read_params
 
 PACKAGE = "mkdocs_gradviz.scenes"
-#: What ``from mkdocs_gradviz import ...`` gives scene authors, by the library module defining it.
-AUTHORING_API: dict[str, str] = {
-    "Range": "_params", "check_params": "_params", "ParameterError": "_params",
-    "Palette": "_palette", "palette": "_palette", "DARK": "_palette", "LIGHT": "_palette",
-    "LessonMixin": "_base", "fmt": "_base",
-}
 
 
 def library_root() -> Path:

@@ -368,7 +368,9 @@ def _explain(error: BaseException) -> dict[str, Any]:
     for frame in traceback.extract_tb(error.__traceback__):
         if frame.filename == CODE_FILENAME:
             line = frame.lineno
-    if isinstance(error, GradvizError):  # written for authors already
+    from mkdocs_gradviz.scenes._params import ParameterError  # the scene library's own, for its scenes' use
+
+    if isinstance(error, GradvizError | ParameterError):  # written for authors already
         return {"message": str(error), "line": line}
     message = f"{type(error).__name__}: {error}"
     outside = blame(error)  # a Manim, PyAV or Pillow release that gradviz does not support
