@@ -1,81 +1,80 @@
-"""Shared fixtures: small MkDocs sites built through MkDocs' own API with real renders."""
+"""What every test layer shares: the throwaway ``site``, the course built once per run, the layer markers.
+
+The layers are folders, and a test's folder gives its marker: ``unit`` (tests/unit, no render),
+``render`` (tests/build: real renders and real builds), ``browser`` (tests/browser: Chromium),
+``cluster`` (tests/cluster: Dask, S3). ``slow`` marks the tests that take minutes alone.
+Helpers live in ``tests/support`` (a package on ``sys.path``); no test module imports another.
+
+Under pytest-xdist (``--dist loadgroup``), the tests of a module that sets up something
+expensive for all its tests (a built site, a cluster) run in one process, so it is set up once;
+see ``pytest_collection_modifyitems``.
+"""
 
 from __future__ import annotations
 
 import logging
-import textwrap
-from dataclasses import dataclass
+import os
 from pathlib import Path
 
 import pytest
-from mkdocs.config import load_config
+from support.course import Course, ZensicalCourse, course_for_run, zensical_course_for_run
+from support.paths import FIXTURE_SCENES, TESTS
+from support.site import Site
 
-from mkdocs_gradviz.cli import build_site
+#: The marker of each layer's folder.
+LAYERS = {"unit": "unit", "build": "render", "browser": "browser", "cluster": "cluster"}
+#: Layers whose modules share expensive module fixtures: their tests stay together in one process.
+GROUPED_LAYERS = {"build", "browser", "cluster"}
 
-FIXTURE_SCENES = Path(__file__).parent / "fixtures" / "scenes"
-REPO = Path(__file__).parents[1]
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Mark each test with its layer; keep each heavy module's tests in one xdist group; start the longest first."""
+    for item in items:
+        layer = _layer(item)
+        if layer in LAYERS:
+            item.add_marker(LAYERS[layer])
+        if layer in GROUPED_LAYERS and not item.get_closest_marker("xdist_group"):
+            item.add_marker(pytest.mark.xdist_group(Path(str(item.path)).stem))
+    # xdist hands out groups in collection order: the slow ones first, so none starts last on an idle machine.
+    items.sort(key=lambda item: (not item.get_closest_marker("slow"), _layer(item) == "unit"))
 
 
-@dataclass
-class Site:
-    """A throwaway MkDocs project: write pages, build, inspect the output."""
-
-    root: Path
-
-    @property
-    def docs(self) -> Path:
-        return self.root / "docs"
-
-    @property
-    def site(self) -> Path:
-        return self.root / "site"
-
-    def page(self, name: str, text: str) -> Path:
-        path = self.docs / name
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(textwrap.dedent(text), encoding="utf-8")
-        return path
-
-    def configure(self, extra: str = "", *, plugin: str = "", theme: str = "mkdocs") -> None:
-        plugin_options = textwrap.indent(textwrap.dedent(plugin), " " * 6)
-        (self.root / "mkdocs.yml").write_text(
-            textwrap.dedent(f"""\
-            site_name: Test site
-            theme:
-              name: {theme}
-            plugins:
-              - gradviz:
-                  quality: tiny
-                  serve_quality: tiny
-                  scenes_dir: scenes
-            """) + plugin_options + "\n" + textwrap.dedent("""\
-            markdown_extensions:
-              - admonition
-              - pymdownx.details
-              - pymdownx.superfences
-              - pymdownx.tabbed:
-                  alternate_style: true
-            """) + textwrap.dedent(extra),
-            encoding="utf-8",
-        )
-
-    def build(self, **overrides):
-        """Build like ``mkdocs build``; return the plugin instance (its run report holds the counts)."""
-        return build_site(load_config(str(self.root / "mkdocs.yml"), **overrides))
-
-    def html(self, page: str = "index.html") -> str:
-        return (self.site / page).read_text(encoding="utf-8")
+def _layer(item: pytest.Item) -> str:
+    path = Path(str(item.path))
+    return path.relative_to(TESTS).parts[0] if path.is_relative_to(TESTS) else ""
 
 
 @pytest.fixture
 def site(tmp_path: Path) -> Site:
     """An empty project whose scene library is the small test library."""
-    (tmp_path / "scenes").symlink_to(FIXTURE_SCENES, target_is_directory=True)
-    project = Site(tmp_path)
-    project.configure()
-    return project
+    return Site.with_test_scenes(tmp_path)
+
+
+@pytest.fixture(scope="session")
+def run_folder(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A folder every test process of this run shares (pytest-xdist's workers included), for work done once."""
+    base = tmp_path_factory.getbasetemp()
+    # Each xdist worker's base folder is inside the run's own; without xdist there is one process.
+    folder = base.parent / "shared" if os.environ.get("PYTEST_XDIST_WORKER") else base / "shared"
+    folder.mkdir(exist_ok=True)
+    return folder
+
+
+@pytest.fixture(scope="session")
+def course(run_folder: Path) -> Course:
+    """The course built like ``mkdocs build --strict`` at tiny quality, once per test run."""
+    return course_for_run(run_folder)
+
+
+@pytest.fixture(scope="session")
+def zensical_course(run_folder: Path) -> ZensicalCourse:
+    """The course built twice by ``zensical build`` at tiny quality, sharing the course's renders, once per run."""
+    return zensical_course_for_run(run_folder)
 
 
 @pytest.fixture(autouse=True)
 def _quiet_mkdocs_logs(caplog: pytest.LogCaptureFixture):
     caplog.set_level(logging.INFO, logger="mkdocs")
+
+
+__all__ = ["FIXTURE_SCENES"]

@@ -12,6 +12,7 @@ read     what the pages and the site ask for
          ``library``    the scene library and the site's scenes, read with ``ast`` (no Manim import)
          ``settings``   the site-wide options every front end shares, with their defaults
          ``errors``     the one exception family, converted once by each front end
+         ``support``    the Python and dependency versions gradviz supports, from its metadata
 
 plan     which renders a build needs, in which order
          ``engine``     one site's settings, library, cache and queue, and its builds
@@ -22,6 +23,8 @@ render   making the videos
          ``render_queue``   the queue: several renders at a time, each key once, most urgent first
          ``process``        one render in a process of its own, forked from a server that imported Manim
          ``manim_render``   the body of that process: the only module that imports Manim
+         ``manim_values``   the body of a values process: a scene's ``values()``, nothing drawn
+         ``pausing``        background renders paused between frames while an edit renders
          ``job``            what crosses the process boundary: the request in, the result out
          ``steps``          where a scene's steps begin, as WebVTT chapters
          ``dask_executor``  renders as tasks on a Dask cluster (``executor: dask``)
@@ -37,4 +40,6 @@ show     putting them in pages
          ``live``       status files that let an open page swap a finished render in under ``serve``
          ``forecast``   what a placeholder says: its place in the queue and how long it should take
          ``progress``   progress of the render phase, in MkDocs' log or a live bar
+         ``values``     ``:gradviz[id.value]`` references in the prose, replaced by the scene's numbers
+         ``proof``      proof sheets: each block's frame at every step beside its prose (``proof_html``)
 """

@@ -2,36 +2,34 @@
 
 from __future__ import annotations
 
-import functools
-import io
-import os
 import re
-import shutil
-import sys
 import textwrap
-import threading
-from collections import Counter
 from collections.abc import Iterator
-from dataclasses import dataclass, field
-from http import HTTPStatus
-from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
+from dataclasses import dataclass
 from pathlib import Path
 
 import av
-import numpy
 import pytest
 from mkdocs.commands.build import build
 from mkdocs.config import load_config
-from mkdocs_gradviz.scenes._palette import DARK, LIGHT
 from PIL import Image
-from playwright.sync_api import Browser, BrowserContext, ConsoleMessage, Page, Request, Response, sync_playwright
+from playwright.sync_api import Browser, BrowserContext
+from support.browser import (
+    LAST_FRAME_SHOWN,
+    PLAY_RECORDER,
+    SCREENSHOTS,
+    Seen,
+    Watched,
+    open_page,
+    player_settled,
+    shown,
+    shown_video,
+    toggle_palette,
+    wait_playing,
+)
+from support.paths import FIXTURE_SCENES
+from support.web import serving, static_server
 
-REPO = Path(__file__).parents[2]
-FIXTURE_SCENES = Path(__file__).parents[1] / "fixtures" / "scenes"
-SCREENSHOTS = REPO / "test-artifacts" / "screenshots"
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-                 "--disable-sync", "--no-first-run", "--autoplay-policy=no-user-gesture-required"]
 BASE = "course"
 LESSON = "lessons/descent/"
 FILLER = "\n".join(
@@ -116,69 +114,19 @@ class Served:
         return [re.sub(r"(^|/)index\.html$", r"\1", p) for p in found]
 
 
-@dataclass
-class Watched:
-    """A page whose console errors, script errors and failed requests are collected."""
-
-    page: Page
-    problems: list[str] = field(default_factory=list)
-
-    def __post_init__(self) -> None:
-        self.page.on("console", self._console)
-        self.page.on("pageerror", lambda error: self.problems.append(f"script error: {error}"))
-        self.page.on("requestfailed", self._failed)
-        self.page.on("response", self._response)
-
-    def _console(self, message: ConsoleMessage) -> None:
-        if message.type in ("error", "warning"):
-            self.problems.append(f"console {message.type}: {message.text}")
-
-    def _failed(self, request: Request) -> None:
-        if request.resource_type == "media" and request.failure == "net::ERR_ABORTED":
-            return  # Chromium's media player cancels its own downloads once it has what preload asks for
-        self.problems.append(f"request failed: {request.url} ({request.failure})")
-
-    def _response(self, response: Response) -> None:
-        if response.status >= 400:
-            self.problems.append(f"HTTP {response.status}: {response.url}")
-
-
 @pytest.fixture(scope="module")
 def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Served]:
     """A small Material course with gradviz blocks, built once for ``/course/`` and served on 127.0.0.1."""
     root = tmp_path_factory.mktemp("browser")
     webroot = root / "www"
     webroot.mkdir()
-    server = QuietServer(("127.0.0.1", 0), functools.partial(RangeRequestHandler, directory=str(webroot)))
+    server = static_server(webroot)
     url = f"http://127.0.0.1:{server.server_port}/{BASE}/"
     project = root / "project"
     _build_site(project, url)
-    shutil.copytree(project / "site", webroot / BASE)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
+    (webroot / BASE).symlink_to(project / "site", target_is_directory=True)
+    with serving(webroot, server):
         yield Served(webroot / BASE, url)
-    finally:
-        server.shutdown()
-        server.server_close()
-        thread.join()
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Browser]:
-    """Debian's Chromium driven headless by Playwright (no browser download)."""
-    with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        yield chromium
-        chromium.close()
-
-
-@pytest.fixture
-def context(browser: Browser) -> Iterator[BrowserContext]:
-    """A fresh browser profile (no stored palette) for one test."""
-    fresh = browser.new_context(viewport={"width": 1280, "height": 900})
-    yield fresh
-    fresh.close()
 
 
 def test_every_page_loads_without_console_errors_or_failed_requests(served: Served, context: BrowserContext) -> None:
@@ -200,7 +148,7 @@ def test_each_shown_video_is_playable_with_the_duration_of_its_file(served: Serv
     page = context.new_page()
     checked = 0
     for path in served.pages():
-        _open(page, served.url + path)
+        open_page(page, served.url + path)
         for video in page.locator("figure.gradviz video").all():
             if not video.is_visible():
                 continue
@@ -222,18 +170,18 @@ def test_toggling_the_palette_shows_the_other_variant(served: Served, context: B
     page.goto(served.url)
     figure = page.locator("figure.gradviz").first
     assert page.evaluate("document.body.dataset.mdColorScheme") == "default"
-    assert _shown(figure) == ("light", {"light": "block", "dark": "none"})
-    _wait_playing(figure.locator("video[data-gradviz-theme=light]"))
+    assert shown(figure) == ("light", {"light": "block", "dark": "none"})
+    wait_playing(figure.locator("video[data-gradviz-theme=light]"))
 
-    _toggle_palette(page)
+    toggle_palette(page)
     assert page.evaluate("document.body.dataset.mdColorScheme") == "slate"
-    assert _shown(figure) == ("dark", {"light": "none", "dark": "block"})
-    _wait_playing(figure.locator("video[data-gradviz-theme=dark]"))
+    assert shown(figure) == ("dark", {"light": "none", "dark": "block"})
+    wait_playing(figure.locator("video[data-gradviz-theme=dark]"))
     assert figure.locator("video[data-gradviz-theme=light]").evaluate("v => v.paused")
 
     page.evaluate("document.body.setAttribute('data-md-color-scheme', 'default')")
     page.wait_for_function("f => f.dataset.gradvizShow === 'light'", arg=figure.element_handle())
-    assert _shown(figure)[1] == {"light": "block", "dark": "none"}
+    assert shown(figure)[1] == {"light": "block", "dark": "none"}
 
 
 def test_reduced_motion_shows_paused_videos_with_controls(served: Served, browser: Browser) -> None:
@@ -263,21 +211,21 @@ def test_videos_play_only_while_on_screen(served: Served, context: BrowserContex
     page.add_init_script(PLAY_RECORDER)
     page.goto(served.url + LESSON)
     first, far = page.locator("figure.gradviz").first, page.locator("figure.gradviz").last
-    near_video = _wait_playing(_shown_video(first))
+    near_video = wait_playing(shown_video(first))
     assert near_video.evaluate("v => v.muted")
     player_settled(page)
-    assert _shown_video(far).evaluate("v => ({paused: v.paused, time: v.currentTime})") == {"paused": True, "time": 0}
-    assert _shown_video(far).get_attribute("src") not in page.evaluate("window.gradvizPlayCalls")
+    assert shown_video(far).evaluate("v => ({paused: v.paused, time: v.currentTime})") == {"paused": True, "time": 0}
+    assert shown_video(far).get_attribute("src") not in page.evaluate("window.gradvizPlayCalls")
 
     far.scroll_into_view_if_needed()
-    _wait_playing(_shown_video(far))
+    wait_playing(shown_video(far))
     page.wait_for_function("v => v.paused", arg=near_video.element_handle())
 
     far.evaluate("""() => {
         Object.defineProperty(document, "hidden", {value: true, configurable: true});
         document.dispatchEvent(new Event("visibilitychange"));
     }""")
-    page.wait_for_function("v => v.paused", arg=_shown_video(far).element_handle())
+    page.wait_for_function("v => v.paused", arg=shown_video(far).element_handle())
 
 
 def test_instant_navigation_sets_up_the_next_pages_videos(served: Served, context: BrowserContext) -> None:
@@ -285,7 +233,7 @@ def test_instant_navigation_sets_up_the_next_pages_videos(served: Served, contex
     watched = Watched(context.new_page())
     page = watched.page
     page.goto(served.url + LESSON)
-    _wait_playing(_shown_video(page.locator("figure.gradviz").first))
+    wait_playing(shown_video(page.locator("figure.gradviz").first))
     page.evaluate("window.stillTheSameDocument = true")
 
     page.get_by_role("link", name="words", exact=True).click()
@@ -296,15 +244,15 @@ def test_instant_navigation_sets_up_the_next_pages_videos(served: Served, contex
     assert figure.count() == 1
     page.wait_for_function("f => f.dataset.gradvizReady === 'true' && f.dataset.gradvizShow === 'light'",
                            arg=figure.element_handle())
-    video = _wait_playing(_shown_video(figure))
+    video = wait_playing(shown_video(figure))
     assert video.evaluate("v => v.muted")
 
-    _toggle_palette(page)
-    _wait_playing(figure.locator("video[data-gradviz-theme=dark]"))
+    toggle_palette(page)
+    wait_playing(figure.locator("video[data-gradviz-theme=dark]"))
     page.go_back()
     page.wait_for_url(served.url + LESSON)
     page.wait_for_function("document.querySelectorAll('figure.gradviz[data-gradviz-show=dark]').length === 3")
-    _wait_playing(_shown_video(page.locator("figure.gradviz").first))
+    wait_playing(shown_video(page.locator("figure.gradviz").first))
     assert watched.problems == []
 
 
@@ -366,7 +314,7 @@ def test_screenshots_of_a_lesson(served: Served, browser: Browser, device: str, 
         page = context.new_page()
         page.goto(served.url + LESSON, wait_until="networkidle")
         if scheme == "slate":
-            _toggle_palette(page)
+            toggle_palette(page)
         SCREENSHOTS.mkdir(parents=True, exist_ok=True)
         for part, figure in (("top", page.locator("figure.gradviz").first),
                              ("aligned", page.locator("figure.gradviz--right"))):
@@ -374,13 +322,13 @@ def test_screenshots_of_a_lesson(served: Served, browser: Browser, device: str, 
                 page.evaluate("window.scrollTo(0, 0)")
             else:
                 figure.scroll_into_view_if_needed()
-            video = _shown_video(figure)
+            video = shown_video(figure)
             player_settled(page)  # the player has played what is on screen; nothing starts it again now
             video.evaluate(LAST_FRAME_SHOWN)
             theme = "dark" if scheme == "slate" else "light"
             name = SCREENSHOTS / f"lesson-{device}-{theme}-{part}.png"
             page.screenshot(path=str(name))
-            assert _shown(figure)[0] == theme and page.evaluate("document.body.dataset.mdColorScheme") == scheme
+            assert shown(figure)[0] == theme and page.evaluate("document.body.dataset.mdColorScheme") == scheme
             box = video.bounding_box()
             assert box["x"] >= 0 and box["y"] >= 0, name
             assert box["x"] + box["width"] <= width and box["y"] + box["height"] <= height, f"{name}: off screen"
@@ -391,51 +339,6 @@ def test_screenshots_of_a_lesson(served: Served, browser: Browser, device: str, 
             assert seen.shows_a_drawing(theme), f"{name}: an empty frame"
     finally:
         context.close()
-
-
-class RangeRequestHandler(SimpleHTTPRequestHandler):
-    """Static files with single byte-range support, as GitHub Pages serves videos; quiet logs."""
-
-    def send_head(self) -> io.BytesIO | None:  # type: ignore[override]
-        match = re.fullmatch(r"bytes=(\d*)-(\d*)", self.headers.get("Range", "").strip())
-        path = self.translate_path(self.path)
-        if not match or not os.path.isfile(path):
-            return super().send_head()
-        data = Path(path).read_bytes()
-        first, last = match.groups()
-        start = int(first) if first else max(0, len(data) - int(last or 0))
-        end = min(int(last), len(data) - 1) if first and last else len(data) - 1
-        if start >= len(data) or start > end:
-            self.send_response(HTTPStatus.REQUESTED_RANGE_NOT_SATISFIABLE)
-            self.send_header("Content-Range", f"bytes */{len(data)}")
-            self.send_header("Content-Length", "0")
-            self.end_headers()
-            return None
-        self.send_response(HTTPStatus.PARTIAL_CONTENT)
-        self.send_header("Content-Type", self.guess_type(path))
-        self.send_header("Accept-Ranges", "bytes")
-        self.send_header("Content-Range", f"bytes {start}-{end}/{len(data)}")
-        self.send_header("Content-Length", str(end - start + 1))
-        self.end_headers()
-        return io.BytesIO(data[start:end + 1])
-
-    def end_headers(self) -> None:
-        if self.command == "GET" and "Range" not in self.headers:
-            self.send_header("Accept-Ranges", "bytes")
-        super().end_headers()
-
-    def log_message(self, format: str, *args: object) -> None:
-        pass
-
-
-class QuietServer(ThreadingHTTPServer):
-    """A threaded server that does not print the broken pipes of downloads the browser abandons."""
-
-    daemon_threads = True
-
-    def handle_error(self, request: object, client_address: object) -> None:
-        if not isinstance(sys.exc_info()[1], ConnectionError):
-            super().handle_error(request, client_address)
 
 
 def _build_site(project: Path, url: str) -> None:
@@ -474,128 +377,7 @@ def _build_site(project: Path, url: str) -> None:
         config.plugins.on_shutdown()
 
 
-def _open(page: Page, url: str) -> None:
-    """Go to ``url`` and wait until the player has chosen a variant for every figure."""
-    page.goto(url)
-    page.wait_for_function("Array.from(document.querySelectorAll('figure.gradviz')).every(f => f.dataset.gradvizShow)")
-
-
 def _file_duration(path: Path) -> float:
     with av.open(str(path)) as container:
         stream = container.streams.video[0]
         return float(stream.duration * stream.time_base)
-
-
-def _toggle_palette(page: Page) -> None:
-    before = page.evaluate("document.body.dataset.mdColorScheme")
-    page.locator("form[data-md-component=palette] label:visible").click()
-    page.wait_for_function("before => document.body.dataset.mdColorScheme !== before", arg=before)
-
-
-def _shown(figure) -> tuple[str, dict[str, str]]:
-    """The figure's chosen variant and the computed display of each of its videos."""
-    show = figure.get_attribute("data-gradviz-show")
-    displays = figure.evaluate("f => Object.fromEntries(Array.from(f.querySelectorAll('video'))"
-                               ".map(v => [v.dataset.gradvizTheme, getComputedStyle(v).display]))")
-    return show, displays
-
-
-def _shown_video(figure):
-    return figure.locator("video").filter(visible=True)
-
-
-def _wait_playing(video):
-    """Wait until ``video`` is playing and its clock has moved; return it."""
-    video.page.wait_for_function("v => !v.paused && v.currentTime > 0.1 && v.readyState >= 2",
-                                 arg=video.element_handle())
-    return video
-
-
-#: Records every call of a media element's play() (the player's only way to start a video).
-PLAY_RECORDER = """
-window.gradvizPlayCalls = [];
-const play = HTMLMediaElement.prototype.play;
-HTMLMediaElement.prototype.play = function () {
-  window.gradvizPlayCalls.push(this.getAttribute("src"));
-  return play.apply(this, arguments);
-};
-"""
-
-
-def player_settled(page: Page) -> None:
-    """Wait until the player has set up every figure and has been told whether each is on screen.
-
-    The player's IntersectionObserver was made before this probe, so the browser calls it first
-    with the same news: once the probe has heard of every figure, the player has decided.
-    """
-    page.wait_for_function("Array.from(document.querySelectorAll('figure.gradviz'))"
-                           ".every(f => f.dataset.gradvizReady === 'true' && f.dataset.gradvizShow)")
-    page.evaluate("""() => new Promise(done => {
-        const figures = Array.from(document.querySelectorAll("figure.gradviz"));
-        const heard = new Set();
-        const probe = new IntersectionObserver(entries => {
-            entries.forEach(entry => heard.add(entry.target));
-            if (heard.size === figures.length) { probe.disconnect(); done(); }
-        }, {threshold: 0.25});
-        figures.forEach(figure => probe.observe(figure));
-    })""")
-
-
-#: Pause a video on its last frame, or wait for a still picture, and resolve once that is painted.
-LAST_FRAME_SHOWN = """element => new Promise(done => {
-    if (element.tagName !== "VIDEO") {
-        element.loading = "eager";
-        element.decode().then(() => requestAnimationFrame(() => done()));
-        return;
-    }
-    const seek = () => {
-        const target = element.duration - 0.05;
-        const painted = (now, frame) => {  // a frame painted before the seek landed does not count
-            if (Math.abs(frame.mediaTime - target) < 0.25) { done(); } else { element.requestVideoFrameCallback(painted); }
-        };
-        element.requestVideoFrameCallback(painted);
-        element.currentTime = target;
-    };
-    element.pause();
-    if (element.readyState >= 1) { seek(); } else { element.addEventListener("loadedmetadata", seek, {once: true}); }
-})"""
-
-
-def _rgb(hex_colour: str) -> tuple[int, int, int]:
-    return tuple(int(hex_colour[i:i + 2], 16) for i in (1, 3, 5))
-
-
-@dataclass
-class Seen:
-    """Pixels of a screenshot inside a video's box: what a reader sees of the frame."""
-
-    edges: list[tuple[int, int, int]]  # a grid over the upper part (the lower part may hold the controls)
-    inside: numpy.ndarray  # every pixel of the frame above the controls, as (rows, columns, RGB)
-
-    @classmethod
-    def of(cls, image: Image.Image, box: dict[str, float], inset: int = 6) -> Seen:
-        rgb = image.convert("RGB")
-        left, top, width, height = box["x"] + inset, box["y"] + inset, box["width"] - 2 * inset, box["height"]
-        edges = [rgb.getpixel((round(left + width * i / 8), round(top + (height - 2 * inset) * j / 10)))
-                 for i in range(9) for j in range(4)]
-        inside = numpy.asarray(rgb.crop((round(left), round(top), round(left + width), round(box["y"] + 0.7 * height))))
-        return cls(edges, inside.astype(int))
-
-    def __str__(self) -> str:
-        colour, count = Counter(self.edges).most_common(1)[0]
-        return f"near the edges mostly {colour} ({count} of {len(self.edges)} samples)"
-
-    def shows_background(self, theme: str, *, share: float = 0.8) -> bool:
-        """Whether most of the sampled pixels have the background of ``theme``'s palette."""
-        return sum(_near(pixel, theme) for pixel in self.edges) >= share * len(self.edges)
-
-    def shows_a_drawing(self, theme: str) -> bool:
-        """Whether a stroke or a letter stands out from the background (a few dozen pixels at least)."""
-        background = numpy.array(_rgb((DARK if theme == "dark" else LIGHT).background))
-        return int((numpy.abs(self.inside - background).max(axis=2) > 60).sum()) >= 30
-
-
-def _near(pixel: tuple[int, int, int], theme: str, tolerance: int = 10) -> bool:
-    """Whether ``pixel`` is ``theme``'s background, give or take video compression."""
-    background = _rgb((DARK if theme == "dark" else LIGHT).background)
-    return all(abs(a - b) <= tolerance for a, b in zip(pixel, background, strict=True))

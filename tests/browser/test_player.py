@@ -16,7 +16,8 @@ import pytest
 from mkdocs.config import load_config
 from PIL import Image
 from playwright.sync_api import Browser, BrowserContext, Locator, Page, sync_playwright
-from test_browser import CHROMIUM, CHROMIUM_ARGS, PLAY_RECORDER, SCREENSHOTS, QuietServer, RangeRequestHandler, Seen, Watched
+from support.browser import CHROMIUM, CHROMIUM_ARGS, PLAY_RECORDER, SCREENSHOTS, Seen, Watched
+from support.web import QuietServer, RangeRequestHandler
 
 from mkdocs_gradviz.cli import build_site
 

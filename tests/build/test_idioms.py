@@ -11,6 +11,8 @@ from dataclasses import replace
 from pathlib import Path
 
 import pytest
+from support.paths import FIXTURE_SCENES
+from support.site import Site
 
 from mkdocs_gradviz.core.spec import requests_for
 
@@ -124,8 +126,6 @@ RENDER_SUFFIXES = (".mp4", ".png", ".webp")
 @pytest.fixture(scope="module")
 def built(tmp_path_factory: pytest.TempPathFactory):
     """One site with a page per idiom, built once."""
-    from conftest import FIXTURE_SCENES, Site
-
     root = tmp_path_factory.mktemp("idioms")
     (root / "scenes").symlink_to(FIXTURE_SCENES, target_is_directory=True)
     site = Site(root)
@@ -228,50 +228,3 @@ def test_rendered_files_are_where_the_html_points(built) -> None:
                        if Path(u).suffix in RENDER_SUFFIXES}
     published = {p.name for p in (site.site / "assets" / "gradviz").iterdir() if p.suffix in RENDER_SUFFIXES}
     assert referenced == published
-
-
-def test_a_still_follows_the_palette_in_a_browser(tmp_path) -> None:
-    """In Chromium a still shows its light picture on Material's default scheme and its dark one on slate."""
-    import functools
-    import threading
-    from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
-
-    from conftest import FIXTURE_SCENES, Site
-    from playwright.sync_api import sync_playwright
-
-    (tmp_path / "scenes").symlink_to(FIXTURE_SCENES, target_is_directory=True)
-    site = Site(tmp_path)
-    site.configure(theme="material")
-    site.page("index.md", "# Still\n\n" + IDIOMS["still_picture"][0] + "\n")
-    site.build()
-
-    class Quiet(SimpleHTTPRequestHandler):
-        def log_message(self, *args) -> None:
-            pass
-
-    server = ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(Quiet, directory=str(site.site)))
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    shown = """() => [...document.querySelectorAll('figure.gradviz img')]
-        .filter(image => getComputedStyle(image).display !== 'none' && image.complete && image.naturalWidth > 0)
-        .map(image => image.dataset.gradvizTheme)"""
-    seen: dict[str, list[str]] = {}
-    try:
-        with sync_playwright() as playwright:
-            browser = playwright.chromium.launch(executable_path="/usr/bin/chromium", args=[
-                "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-                "--disable-sync", "--no-first-run"])
-            page = browser.new_page(viewport={"width": 1000, "height": 800})
-            page.goto(f"http://127.0.0.1:{server.server_port}/", wait_until="load")
-            for scheme in ("default", "slate"):
-                page.evaluate("scheme => document.body.setAttribute('data-md-color-scheme', scheme)", scheme)
-                page.wait_for_function("scheme => document.querySelector('figure.gradviz').dataset.gradvizShow === "
-                                       "(scheme === 'slate' ? 'dark' : 'light')", arg=scheme)
-                page.wait_for_function(f"({shown})().length === 1")
-                seen[scheme] = page.evaluate(shown)
-                page.screenshot(path=str(tmp_path / f"still-{scheme}.png"))
-            controls = page.evaluate("document.querySelectorAll('figure.gradviz video, figure.gradviz [controls]').length")
-            browser.close()
-    finally:
-        server.shutdown()
-        server.server_close()
-    assert seen == {"default": ["light"], "slate": ["dark"]} and controls == 0

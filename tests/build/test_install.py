@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import os
-import re
 import shutil
 import subprocess
 import sys
@@ -14,15 +13,8 @@ import zipfile
 from pathlib import Path
 
 import pytest
-
-REPO = Path(__file__).parents[2]
-SCENES_PAGE = REPO / "docs" / "reference" / "scenes.md"
-
-
-def between(text: str, marker: str) -> str:
-    """The fenced code between ``<!-- marker:start -->`` and ``<!-- marker:end -->`` of a docs page."""
-    section = text.split(f"<!-- {marker}:start -->", 1)[1].split(f"<!-- {marker}:end -->", 1)[0]
-    return re.search(r"^(`{3,})[^\n]*\n(.*?)^\1\s*$", section, re.MULTILINE | re.DOTALL).group(2)
+from support.docs import between
+from support.paths import REPO, SCENES_PAGE
 
 
 @pytest.fixture(scope="module")

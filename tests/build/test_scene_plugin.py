@@ -7,6 +7,7 @@ import re
 from pathlib import Path
 
 import pytest
+from support.site import Site
 
 from mkdocs_gradviz.core.library import SceneLibrary
 
@@ -16,8 +17,6 @@ SCENES = sorted(SceneLibrary().scenes)
 @pytest.fixture(scope="module")
 def built(tmp_path_factory: pytest.TempPathFactory):
     """A site with one default block per library scene, built once at tiny size."""
-    from conftest import Site
-
     site = Site(tmp_path_factory.mktemp("defaults"))
     site.configure(plugin="theme: dark\nscenes_dir: ''\n")  # the installed library alone
     site.page("index.md", "\n\n".join(f"## {name}\n\n```gradviz\nscene: {name}\ntable: true\n```" for name in SCENES))

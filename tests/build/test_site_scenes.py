@@ -7,6 +7,9 @@ from pathlib import Path
 
 import pytest
 from mkdocs.exceptions import Abort
+from support.docs import between
+from support.paths import FIXTURE_SCENES, SCENES_PAGE
+from support.site import Site
 
 from mkdocs_gradviz.cli import main
 
@@ -124,7 +127,6 @@ def test_a_scene_module_failing_on_import_names_its_file_in_the_block_error(site
 @pytest.mark.parametrize("absolute", [False, True], ids=["relative", "absolute"])
 def test_scenes_dir_may_live_outside_the_site(tmp_path: Path, absolute: bool) -> None:
     """A monorepo's shared scene folder (../shared/scenes, or absolute) serves a site beside it."""
-    from conftest import FIXTURE_SCENES, Site
 
     shared = tmp_path / "shared" / "scenes"
     shutil.copytree(FIXTURE_SCENES, shared)
@@ -162,7 +164,6 @@ def test_gradviz_quality_overrides_the_configuration(site, monkeypatch, caplog) 
 
 def test_the_documented_scene_example_reads_as_a_scene_with_its_parameters(tmp_path: Path) -> None:
     """The 'Write a scene' example on the scene-library page declares the parameters the page promises."""
-    from test_install import SCENES_PAGE, between
 
     from mkdocs_gradviz.core.library import SceneLibrary
 

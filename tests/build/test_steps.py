@@ -6,7 +6,7 @@ import json
 import re
 
 import pytest
-from test_player import _parse_webvtt
+from support.webvtt import parse_webvtt
 
 from mkdocs_gradviz.core.errors import CacheCorrupt
 from mkdocs_gradviz.core.job import RenderResult
@@ -41,7 +41,7 @@ def test_chapters_file_has_one_cue_per_step_with_escaped_labels() -> None:
     text = webvtt([[0.0, "Loss & gradient", None], [1.25, "w <- w - η∇L", 0]], 3723.5)
     assert text.startswith("WEBVTT\n\n1\n00:00:00.000 --> 00:00:01.250\nLoss &amp; gradient\n")
     assert "2\n00:00:01.250 --> 01:02:03.500\nw &lt;- w - η∇L\n" in text
-    assert _parse_webvtt(text) == [(0.0, 1.25, "Loss &amp; gradient"), (1.25, 3723.5, "w &lt;- w - η∇L")]
+    assert parse_webvtt(text) == [(0.0, 1.25, "Loss &amp; gradient"), (1.25, 3723.5, "w &lt;- w - η∇L")]
 
 
 @pytest.mark.parametrize("steps", [[[0, "a"]], [["0", "a", None]], [[0.0, 3, None]], "0 a", [[0.0, "a", 1.5]]])
@@ -84,7 +84,7 @@ def test_a_code_block_marks_steps_with_next_section(site) -> None:
                        .replace("&lt;", "<").replace("&gt;", ">"))
     assert steps == [[0.0, "Opening", None], [0.4, "Move", None], [0.9, "Fade <out>", None]]  # 0.35 s is 4 frames
     track = re.search(r'<track kind="chapters" src="([^"]+\.vtt)" label="Steps" default>', html).group(1)
-    assert _parse_webvtt((site.site / track).read_text(encoding="utf-8")) == [
+    assert parse_webvtt((site.site / track).read_text(encoding="utf-8")) == [
         (0.0, 0.4, "Opening"), (0.4, 0.9, "Move"), (0.9, 1.4, "Fade &lt;out&gt;")]
     assert '<div class="gradviz-steps" hidden>' in html and "data-gradviz-stepwise" not in html
     manifest = next((site.root / ".cache" / "gradviz" / "entries").glob("*/manifest.json"))

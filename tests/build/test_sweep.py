@@ -7,8 +7,8 @@ import json
 import re
 
 import pytest
-from conftest import FIXTURE_SCENES
 from mkdocs.exceptions import Abort
+from support.paths import FIXTURE_SCENES
 
 from mkdocs_gradviz.core.errors import ConfigError, SpecError
 from mkdocs_gradviz.core.library import SceneLibrary

@@ -2,40 +2,26 @@
 
 from __future__ import annotations
 
-import functools
-import os
 import pickle
 import re
 import shutil
-import socket
 import subprocess
 import sys
 import textwrap
-import threading
-import time
 import urllib.request
 from concurrent.futures import Future
 from importlib.metadata import version
 from pathlib import Path
 
 import pytest
-from conftest import FIXTURE_SCENES, REPO
 from mkdocs.commands.build import build
 from mkdocs.config import load_config
-from test_browser import (
-    CHROMIUM,
-    CHROMIUM_ARGS,
-    SCREENSHOTS,
-    QuietServer,
-    RangeRequestHandler,
-    Watched,
-    _shown,
-    _shown_video,
-    _toggle_palette,
-    _wait_playing,
-)
-from test_course import SITE_URL
+from support.course import zensical
+from support.paths import FIXTURE_SCENES
+from support.waiting import free_port, poll
+from support.zensical import figures
 
+from mkdocs_gradviz.core.embed import PLAYER_ASSETS
 from mkdocs_gradviz.core.render_queue import RenderQueue
 from mkdocs_gradviz.core.scan import header_options
 from mkdocs_gradviz.core.settings import Settings
@@ -80,29 +66,6 @@ class Project:
 
     def build(self) -> subprocess.CompletedProcess[str]:
         return zensical(self.root, "build")
-
-
-def zensical(root: Path, *args: str, **env: str) -> subprocess.CompletedProcess[str]:
-    """Run the ``zensical`` command in ``root``; its output is stdout and stderr together."""
-    return subprocess.run([sys.executable, "-m", "zensical", *args], cwd=root, env={**os.environ, **env},
-                          stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, check=False)
-
-
-def figures(site: Path) -> dict[str, list[str]]:
-    """Every page's figures, as the render keys of their videos in page order, checking each file exists."""
-    found = {}
-    for page in sorted(site.rglob("*.html")):
-        html = page.read_text(encoding="utf-8")
-        keys = []
-        for figure in re.findall(r'<figure class="gradviz.*?</figure>', html, re.DOTALL):
-            for video in re.findall(r"<video [^>]*>", figure):
-                src, poster = re.search(r'src="([^"]+)"', video).group(1), re.search(r'poster="([^"]+)"', video).group(1)
-                assert (page.parent / src).resolve().is_file(), (page, src)
-                assert (page.parent / poster).resolve().read_bytes()[:4] == b"\x89PNG", (page, poster)
-                keys.append(re.search(r"([0-9a-f]{32})\.mp4$", src).group(1))
-        if keys:
-            found[page.relative_to(site).as_posix()] = keys
-    return found
 
 
 @pytest.fixture(scope="module")
@@ -191,7 +154,7 @@ def test_a_site_builds_rebuilds_without_rendering_and_survives_a_removed_site_fo
     assert [len(keys) for keys in shown.values()] == [1, 2]  # a dark-only block, then an auto one
     assert "<figcaption>A circle</figcaption>" in (site / "index.html").read_text(encoding="utf-8")
     published = sorted(p.name for p in (project.root / "docs" / "assets" / "gradviz").iterdir())
-    assert published == sorted(["gradviz.css", "gradviz.js", *(f"{k}.{s}" for keys in shown.values()
+    assert published == sorted([*PLAYER_ASSETS, *(f"{k}.{s}" for keys in shown.values()
                                                                for k in keys for s in ("mp4", "png"))])
 
     entries = sorted(p.name for p in (project.root / ".cache" / "gradviz" / "entries").iterdir())
@@ -261,114 +224,20 @@ def test_serve_shows_a_bad_block_in_the_page_and_keeps_serving(project: Project)
     """Under ``zensical serve`` a failing block is an error box in its page; the server stays up, serves the
     videos gradviz copies into docs_dir, and rebuilds only for the edit."""
     project.page("index.md", PULSE)
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
+    port = free_port()
     server = subprocess.Popen([sys.executable, "-m", "zensical", "serve", "-a", f"127.0.0.1:{port}"], cwd=project.root,
                               stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
     try:
-        home = _poll(f"http://127.0.0.1:{port}/", lambda html: "<video" in html)
+        home = poll(f"http://127.0.0.1:{port}/", lambda html: "<video" in html)
         video = re.search(r'<video src="([^"]+)"', home).group(1)
         assert urllib.request.urlopen(f"http://127.0.0.1:{port}/{video}", timeout=10).status == 200
         project.page("bad.md", BAD)
-        bad = _poll(f"http://127.0.0.1:{port}/bad/", lambda html: "gradviz-error" in html)
+        bad = poll(f"http://127.0.0.1:{port}/bad/", lambda html: "gradviz-error" in html)
         assert "gradviz could not render the block at docs/bad.md:7" in bad
         assert server.poll() is None
-        assert "<video" in _poll(f"http://127.0.0.1:{port}/", lambda html: "<video" in html)
+        assert "<video" in poll(f"http://127.0.0.1:{port}/", lambda html: "<video" in html)
     finally:
         server.terminate()
         output = server.communicate(timeout=30)[0]
     assert "docs/bad.md:7: parameter 'radius' = 9.0 is out of range" in output
     assert output.count("No issues found") == 2, output  # the first build and the edit: no loop from gradviz's files
-
-
-@pytest.fixture(scope="module")
-def zensical_course(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, subprocess.CompletedProcess[str]]:
-    """This course built by ``zensical build`` at tiny quality, twice, sharing the course tests' render cache."""
-    root = tmp_path_factory.mktemp("zensical-course")
-    shutil.copy(REPO / "mkdocs.yml", root)
-    shutil.copytree(REPO / "docs", root / "docs", ignore=shutil.ignore_patterns("gradviz"))
-    shared = REPO / ".cache" / "gradviz"  # the course's own cache, which the course tests fill too
-    shared.mkdir(parents=True, exist_ok=True)
-    (root / ".cache").mkdir()
-    (root / ".cache" / "gradviz").symlink_to(shared, target_is_directory=True)
-    first = zensical(root, "build", GRADVIZ_QUALITY="tiny", SITE_URL=SITE_URL)
-    assert first.returncode == 0, first.stdout
-    return root, zensical(root, "build", GRADVIZ_QUALITY="tiny", SITE_URL=SITE_URL)
-
-
-def test_the_course_builds_with_zensical_into_the_figures_mkdocs_makes(zensical_course, tmp_path: Path) -> None:
-    """One mkdocs.yml: ``zensical build`` and ``mkdocs build --strict`` give every page the same figures, files present;
-    a second Zensical build converts and renders nothing."""
-    root, second = zensical_course
-    mkdocs = subprocess.run([sys.executable, "-m", "mkdocs", "build", "--strict", "--site-dir", str(tmp_path / "site")],
-                            cwd=root, env={**os.environ, "GRADVIZ_QUALITY": "tiny", "SITE_URL": SITE_URL},
-                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, check=False)
-    assert mkdocs.returncode == 0, mkdocs.stdout
-    assert "0 videos rendered" in mkdocs.stdout  # the renders Zensical made serve MkDocs: one cache, same keys
-    shown = figures(root / "site")
-    assert shown == figures(tmp_path / "site")
-    assert sum(len(keys) for keys in shown.values()) >= 70 and len(shown) >= 8
-    assert second.returncode == 0 and "no page needed converting" in second.stdout
-    assert "0 videos rendered" in second.stdout
-
-
-def test_the_zensical_course_plays_in_chromium_across_palettes_and_instant_navigation(zensical_course) -> None:
-    """In Chromium the palette toggle swaps the variant, and an instant navigation sets up the next page's player."""
-    from playwright.sync_api import sync_playwright
-
-    root, _ = zensical_course
-    webroot = root / "www"
-    shutil.copytree(root / "site", webroot / "gradviz")
-    server = QuietServer(("127.0.0.1", 0), functools.partial(RangeRequestHandler, directory=str(webroot)))
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    base = f"http://127.0.0.1:{server.server_port}/gradviz/"
-    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-    try:
-        with sync_playwright() as playwright:
-            browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-            context = browser.new_context(viewport={"width": 1280, "height": 900}, color_scheme="light")
-            watched = Watched(context.new_page())
-            page = watched.page
-            page.goto(base + "lessons/01-loss-and-gradient/", wait_until="networkidle")
-            figure = page.locator("figure.gradviz").first
-            figure.scroll_into_view_if_needed()  # the player plays only what is on screen
-            assert _shown(figure) == ("light", {"light": "block", "dark": "none"})
-            _wait_playing(_shown_video(figure))
-            _toggle_palette(page)
-            assert _shown(figure) == ("dark", {"light": "none", "dark": "block"})
-            _wait_playing(_shown_video(figure))
-
-            page.evaluate("window.stillTheSameDocument = true")
-            page.locator("a.md-footer__link--next").click()
-            page.wait_for_url(base + "lessons/02-learning-rate/")
-            page.wait_for_function("document.querySelector('h1') && /learning rate/i.test(document.querySelector('h1')"
-                                   ".textContent)")
-            assert page.evaluate("window.stillTheSameDocument") is True, "the click was not an instant navigation"
-            following = page.locator("figure.gradviz").first
-            following.scroll_into_view_if_needed()
-            page.wait_for_function("f => f.dataset.gradvizReady === 'true' && f.dataset.gradvizShow === 'dark'",
-                                   arg=following.element_handle())
-            _wait_playing(_shown_video(following))
-            page.screenshot(path=str(SCREENSHOTS / "zensical-course-dark.png"))
-            assert watched.problems == []
-            browser.close()
-    finally:
-        server.shutdown()
-        server.server_close()
-
-
-def _poll(url: str, ready, seconds: float = 120) -> str:
-    """The page at ``url`` once ``ready(html)`` holds (the server builds, then renders, before it answers)."""
-    deadline = time.monotonic() + seconds
-    html = ""
-    while time.monotonic() < deadline:
-        try:
-            with urllib.request.urlopen(url, timeout=10) as response:
-                html = response.read().decode()
-            if ready(html):
-                return html
-        except OSError:
-            pass
-        time.sleep(0.5)
-    raise AssertionError(f"{url} never became ready; last answer: {html[:500]}")

@@ -8,14 +8,14 @@ import signal
 import subprocess
 import textwrap
 import threading
-import time
 from collections.abc import Iterator
 from pathlib import Path
 
 import dask
 import pytest
-from local_s3 import free_port, moto_server, prefix_for, stored
 from mkdocs.exceptions import Abort
+from support.s3 import prefix_for, stored
+from support.waiting import free_port, wait_for_file
 
 from mkdocs_gradviz.core.cache import RenderCache
 
@@ -77,13 +77,6 @@ def cluster(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Cluster]:
         yield cluster
     finally:
         cluster.stop()
-
-
-@pytest.fixture(scope="module")
-def s3() -> Iterator[str]:
-    """A moto S3 server for this module's tests; its endpoint URL."""
-    with moto_server() as endpoint:
-        yield endpoint
 
 
 def on_cluster(site, cluster: Cluster, extra: str = "") -> None:
@@ -173,7 +166,7 @@ def test_a_worker_killed_mid_render_leads_to_a_retried_render(site, cluster: Clu
     build = threading.Thread(target=lambda: outcome.update(plugin=site.build()))
     build.start()
     try:
-        _wait_for(marker)
+        wait_for_file(marker, content=True)
         victim = marker.read_text()
         cluster.kill(victim)
     finally:
@@ -213,13 +206,6 @@ def test_scheduler_address_needs_the_dask_executor(site, caplog) -> None:
     with pytest.raises(Abort):
         site.build()
     assert "scheduler_address is used only with executor: dask" in caplog.text
-
-
-def _wait_for(path: Path, seconds: float = 120) -> None:
-    deadline = time.monotonic() + seconds
-    while not path.exists() or not path.read_text():
-        assert time.monotonic() < deadline, f"{path} never appeared"
-        time.sleep(0.05)
 
 
 def _kill_group(process: subprocess.Popen) -> None:

@@ -9,13 +9,13 @@ import shutil
 import subprocess
 import sys
 import textwrap
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from conftest import FIXTURE_SCENES, Site
-from local_s3 import BUCKET, CREDENTIALS, client, moto_server, prefix_for, stored
 from mkdocs.exceptions import Abort
+from support.paths import FIXTURE_SCENES, REPO
+from support.s3 import BUCKET, CREDENTIALS, client, prefix_for, stored
+from support.site import Site
 
 from mkdocs_gradviz.cli import main
 from mkdocs_gradviz.core.cache import RenderCache, shard_of
@@ -23,15 +23,7 @@ from mkdocs_gradviz.core.errors import CacheCorrupt
 from mkdocs_gradviz.core.job import RenderResult
 from mkdocs_gradviz.core.shared_cache import SharedCache, redact
 
-REPO = Path(__file__).parents[2]
 RESULT = RenderResult(width=256, height=144, duration=0.5, codec="h264", pix_fmt="yuv420p")
-
-
-@pytest.fixture(scope="module")
-def s3() -> Iterator[str]:
-    """A moto S3 server for this module's tests; its endpoint URL."""
-    with moto_server() as endpoint:
-        yield endpoint
 
 
 @pytest.fixture

@@ -1,16 +1,15 @@
-"""A real S3 API on 127.0.0.1 for the shared cache tests: moto's server, started and stopped per test module."""
+"""A real S3 API on 127.0.0.1 for the shared cache tests: moto's server, one per test process (tests/cluster/conftest.py)."""
 
 from __future__ import annotations
 
-import socket
 import subprocess
-import time
-import urllib.request
 from collections.abc import Iterator
 from contextlib import contextmanager
 
 import boto3
 import pytest
+
+from support.waiting import fetch_or_empty, free_port, wait_until
 
 BUCKET = "renders"
 CREDENTIALS = {"AWS_ACCESS_KEY_ID": "test-key-id", "AWS_SECRET_ACCESS_KEY": "test-secret-value",
@@ -59,19 +58,9 @@ def stored(cache_url: str) -> dict[str, bytes]:
             for item in listing}
 
 
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
 def _wait_until_up(url: str, server: subprocess.Popen) -> None:
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
+    def answers() -> bool:
         assert server.poll() is None, "moto_server exited at start-up"
-        try:
-            with urllib.request.urlopen(url, timeout=2):
-                return
-        except OSError:
-            time.sleep(0.1)
-    raise AssertionError(f"moto_server did not answer at {url}")
+        return bool(fetch_or_empty(url))
+
+    wait_until(answers, f"moto_server answering at {url}", seconds=60)

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 import yaml
-from conftest import FIXTURE_SCENES
+from support.paths import FIXTURE_SCENES
 
 from mkdocs_gradviz.core.library import SceneLibrary, library_root
 from mkdocs_gradviz.core.render_queue import environment as _environment
@@ -45,7 +45,7 @@ def key(body: str = BLOCK, header: dict | None = None, **options) -> str:
 def test_the_same_block_has_the_same_key_in_another_process() -> None:
     """Keys come from content only: a fresh interpreter (new hash seed) computes the same key."""
     script = (
-        "import sys; sys.path.insert(0, 'tests/unit'); from test_cache_keys import key; print(key())"
+        "import sys; sys.path[:0] = ['tests', 'tests/unit']; from test_cache_keys import key; print(key())"
     )
     outputs = {subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True,
                               cwd=Path(__file__).parents[2], env={"PYTHONHASHSEED": seed, "PATH": ""}).stdout.strip()

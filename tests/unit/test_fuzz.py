@@ -5,9 +5,9 @@ from __future__ import annotations
 import string
 
 import pytest
-from conftest import FIXTURE_SCENES
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from support.paths import FIXTURE_SCENES
 
 from mkdocs_gradviz.core.errors import SpecError
 from mkdocs_gradviz.core.fence import claim, locate_blocks

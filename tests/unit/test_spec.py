@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from conftest import FIXTURE_SCENES
+from support.paths import FIXTURE_SCENES
 
 from mkdocs_gradviz.core.errors import SpecError
 from mkdocs_gradviz.core.library import SceneLibrary

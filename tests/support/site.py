@@ -1,0 +1,72 @@
+"""A throwaway MkDocs project built through MkDocs' own API, with real renders at tiny quality."""
+
+from __future__ import annotations
+
+import textwrap
+from dataclasses import dataclass
+from pathlib import Path
+
+from mkdocs.config import load_config
+
+from mkdocs_gradviz.cli import build_site
+from support.paths import FIXTURE_SCENES
+
+
+@dataclass
+class Site:
+    """A throwaway MkDocs project: write pages, build, inspect the output."""
+
+    root: Path
+
+    @classmethod
+    def with_test_scenes(cls, root: Path, scenes: Path = FIXTURE_SCENES) -> Site:
+        """A configured project in ``root`` whose scene library is ``scenes`` (linked, not copied)."""
+        root.mkdir(parents=True, exist_ok=True)
+        (root / "scenes").symlink_to(scenes, target_is_directory=True)
+        project = cls(root)
+        project.configure()
+        return project
+
+    @property
+    def docs(self) -> Path:
+        return self.root / "docs"
+
+    @property
+    def site(self) -> Path:
+        return self.root / "site"
+
+    def page(self, name: str, text: str) -> Path:
+        path = self.docs / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(textwrap.dedent(text), encoding="utf-8")
+        return path
+
+    def configure(self, extra: str = "", *, plugin: str = "", theme: str = "mkdocs") -> None:
+        plugin_options = textwrap.indent(textwrap.dedent(plugin), " " * 6)
+        (self.root / "mkdocs.yml").write_text(
+            textwrap.dedent(f"""\
+            site_name: Test site
+            theme:
+              name: {theme}
+            plugins:
+              - gradviz:
+                  quality: tiny
+                  serve_quality: tiny
+                  scenes_dir: scenes
+            """) + plugin_options + "\n" + textwrap.dedent("""\
+            markdown_extensions:
+              - admonition
+              - pymdownx.details
+              - pymdownx.superfences
+              - pymdownx.tabbed:
+                  alternate_style: true
+            """) + textwrap.dedent(extra),
+            encoding="utf-8",
+        )
+
+    def build(self, **overrides):
+        """Build like ``mkdocs build``; return the plugin instance (its run report holds the counts)."""
+        return build_site(load_config(str(self.root / "mkdocs.yml"), **overrides))
+
+    def html(self, page: str = "index.html") -> str:
+        return (self.site / page).read_text(encoding="utf-8")
