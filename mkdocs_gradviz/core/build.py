@@ -253,7 +253,7 @@ class BuildRun:
         """
         base = self.settings.output_dir.strip("/")
         return embed.fill_slots(html, lambda index: self._slot_html(index, base, url, plain_url or url),
-                                embed.assets_html(url(f"{base}/gradviz.css"), url(f"{base}/gradviz.js")))
+                                embed.assets_html(lambda name: url(f"{base}/{name}")))
 
     def _slot_html(self, index: int, base: str, url: Callable[[str], str], plain_url: Callable[[str], str]) -> str:
         block = self.blocks[index]

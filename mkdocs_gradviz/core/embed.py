@@ -17,8 +17,11 @@ if TYPE_CHECKING:
     from mkdocs_gradviz.core.job import RenderResult
     from mkdocs_gradviz.core.spec import BlockSpec
 
-#: The player's stylesheet and script, by their name in the site's output folder.
-PLAYER_ASSETS = {name: Path(__file__).parents[1] / "assets" / name for name in ("gradviz.css", "gradviz.js")}
+#: The player's stylesheet and scripts, by their name in the site's output folder, in the order pages load them:
+#: one script per concern (palette, playback, steps, sweep, full screen, placeholders), then the figure itself.
+PLAYER_ASSETS = {name: Path(__file__).parents[1] / "assets" / name for name in (
+    "gradviz.css", "gradviz-theme.js", "gradviz-playback.js", "gradviz-steps.js", "gradviz-sweep.js",
+    "gradviz-fullscreen.js", "gradviz-pending.js", "gradviz.js")}
 _SLOT = re.compile(r'<div data-gradviz-slot="(\d+)"></div>')
 _FENCE_MARKER = re.compile(r'<div data-gradviz-fence="(\d+)"></div>')
 _PLACEHOLDER = re.compile(r"\{(\w+)\}")
@@ -79,9 +82,7 @@ def figure_html(spec: BlockSpec, variants: list[Variant], *, defaults: dict[str,
     still = shown[0].result.kind == "image"
     media = "".join(_image_html(v, _label(spec, v)) if still else _video_html(v, _label(spec, v), flags) for v in shown)
     steps = not still and any(v.result.steps for group in values for v in group)
-    attributes = [f'class="gradviz gradviz--{spec.align}{" gradviz--still" if still else ""}"']
-    if spec.width:
-        attributes.append(f'style="max-width: {escape(spec.width)}"')
+    attributes = [f'class="gradviz gradviz--{spec.align}{" gradviz--still" if still else ""}"', *_width_style(spec)]
     if not still:
         attributes.append(f'data-gradviz-autoplay="{_word(flags["autoplay"])}"')
     if steps and spec.stepwise:
@@ -91,8 +92,8 @@ def figure_html(spec: BlockSpec, variants: list[Variant], *, defaults: dict[str,
         attributes.append(f'data-gradviz-values="{escape(_json([_value_data(spec, group) for group in values]))}"')
     templates = "".join(f'<template data-gradviz-value="{index}">{_caption_html(spec, group[0])}'
                         f"{_table_html(spec, group[0])}</template>" for index, group in enumerate(values)) if spec.sweep else ""
-    return (f"<figure {' '.join(attributes)}>{media}{_STEPS_HTML if steps else ''}{_sweep_html(spec, values)}"
-            f"{_caption_html(spec, shown[0])}{_table_html(spec, shown[0])}{templates}</figure>")
+    return (f"<figure {' '.join(attributes)}>{media}{_controls_html(video=not still, steps=steps)}"
+            f"{_sweep_html(spec, values)}{_caption_html(spec, shown[0])}{_table_html(spec, shown[0])}{templates}</figure>")
 
 
 def error_html(where: str, message: str) -> str:
@@ -111,7 +112,7 @@ def pending_html(spec: BlockSpec, scene: str, status: str, *, status_url: str, s
     the caption), so that the player can swap the figure in from ``status_url`` without moving
     the text around it.
     """
-    style = f' style="max-width: {escape(spec.width)}"' if spec.width else ""
+    style = "".join(f" {attribute}" for attribute in _width_style(spec))
     figcaption = f"<figcaption>{escape(_fill(spec.caption, spec.params))}</figcaption>" if spec.caption else ""
     return (
         f'<figure class="gradviz gradviz--{spec.align} gradviz-pending"{style} aria-busy="true"'
@@ -124,19 +125,55 @@ def pending_html(spec: BlockSpec, scene: str, status: str, *, status_url: str, s
     )
 
 
-def assets_html(css_url: str, js_url: str) -> str:
-    """The player's stylesheet and script, placed in the page content so instant navigation loads them."""
-    return f'<link rel="stylesheet" href="{escape(css_url)}"><script src="{escape(js_url)}" defer></script>'
+def assets_html(url: Callable[[str], str]) -> str:
+    """The player's stylesheet and scripts, placed in the page content so instant navigation loads them.
+
+    ``url`` makes the page-relative URL of a file of ``PLAYER_ASSETS`` from its name.
+    """
+    return "".join(f'<link rel="stylesheet" href="{escape(url(name))}">' if name.endswith(".css")
+                   else f'<script src="{escape(url(name))}" defer></script>' for name in PLAYER_ASSETS)
 
 
-#: Step buttons and where playback stands; hidden until the player script runs, since only it can step.
+def _width_style(spec: BlockSpec) -> list[str]:
+    """The block's ``width`` as a custom property: the stylesheet applies it on wide screens only."""
+    return [f'style="--gradviz-width: {escape(spec.width)}"'] if spec.width else []
+
+
+def _controls_html(*, video: bool, steps: bool) -> str:
+    """The figure's controls, hidden until the player script runs (only it can act on them).
+
+    A video gets play/pause whatever its block says about the browser's controls, so that
+    anything moving can be stopped; a video with steps gets the step buttons and a polite live
+    region that announces the step the reader goes to; every figure gets the full-screen button.
+    """
+    return ('<div class="gradviz-controls" role="group" aria-label="Player" hidden>'
+            f"{_PLAY_HTML if video else ''}{_STEPS_HTML if steps else ''}{_FULL_HTML}</div>"
+            f"{_ANNOUNCE_HTML if steps else ''}")
+
+
+_PLAY_HTML = (
+    '<button type="button" class="gradviz-controls__play" data-gradviz-play aria-label="Play">'
+    '<svg viewBox="0 0 24 24" width="20" height="20" aria-hidden="true" focusable="false">'
+    '<path class="gradviz-icon-play" d="M8 5v14l11-7z"/>'
+    '<path class="gradviz-icon-pause" d="M6 5h4v14H6zm8 0h4v14h-4z"/></svg></button>'
+)
+#: Step buttons and where playback stands: the step's number, then its label.
 _STEPS_HTML = (
     '<div class="gradviz-steps" hidden>'
-    '<button type="button" data-gradviz-go="previous" aria-label="Previous step">‹ Previous</button>'
-    '<span class="gradviz-steps__where"><span data-gradviz-step-count></span>'
-    '<span class="gradviz-steps__label" data-gradviz-step-label></span></span>'
-    '<button type="button" data-gradviz-go="next" aria-label="Next step">Next ›</button></div>'
+    '<button type="button" data-gradviz-go="previous" aria-label="Previous step">'
+    '<span aria-hidden="true">‹</span><span class="gradviz-steps__word"> Previous</span></button>'
+    '<span class="gradviz-steps__count" data-gradviz-step-count></span>'
+    '<span class="gradviz-steps__label" data-gradviz-step-label></span>'
+    '<button type="button" data-gradviz-go="next" aria-label="Next step">'
+    '<span class="gradviz-steps__word">Next </span><span aria-hidden="true">›</span></button></div>'
 )
+_FULL_HTML = (
+    '<button type="button" class="gradviz-controls__full" data-gradviz-full aria-pressed="false"'
+    ' aria-label="Full screen"><svg viewBox="0 0 24 24" width="20" height="20" aria-hidden="true" focusable="false">'
+    '<path d="M4 4h6v2H6v4H4zm10 0h6v6h-2V6h-4zM4 14h2v4h4v2H4zm14 0h2v6h-6v-2h4z"/></svg></button>'
+)
+#: Where the player says, once, which step the reader went to; never while a video plays.
+_ANNOUNCE_HTML = '<span class="gradviz-sr" aria-live="polite" aria-atomic="true" data-gradviz-announce></span>'
 
 
 def _by_value(spec: BlockSpec, variants: list[Variant]) -> list[list[Variant]]:
