@@ -79,9 +79,8 @@ def _check(session: nox.Session) -> None:
     with session.chdir(site):
         session.run("mkdocs", "build", "--strict", env=env)
     session.run("python", "-c", CHECK_SITE, str(site / "site"))
-    # The pytest script, not `python -m pytest`: the checkout must not shadow the installed wheel.
-    session.run("python", "-c", "import mkdocs_gradviz, sys; assert 'site-packages' in mkdocs_gradviz.__file__, "
-                "mkdocs_gradviz.__file__")
+    # The pytest script, not `python -m pytest`, which would put the checkout before the installed wheel.
+    session.run("python", "-I", "-c", "import mkdocs_gradviz; assert 'site-packages' in mkdocs_gradviz.__file__")
     session.run("pytest", "tests/unit", "-q", "-p", "no:cacheprovider", *session.posargs, env=env)
 
 

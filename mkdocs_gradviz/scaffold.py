@@ -1,4 +1,8 @@
-"""``gradviz new DIR``: a working MkDocs site with gradviz, ready to serve and to publish."""
+"""``gradviz new DIR``: a working site with gradviz, ready to serve and to publish.
+
+Its ``mkdocs.yml`` serves both tools: ``mkdocs build`` through the plugin entry, ``zensical
+build`` through the SuperFences fence entry, which reads its options from the plugin entry.
+"""
 
 from __future__ import annotations
 

@@ -43,13 +43,15 @@ def run_in_child(job: RenderJob) -> None:
     """Body of a render process: render ``job`` and leave a result or an error file; never return."""
     os.setsid()  # its own process group, so a timeout also stops LaTeX and anything it started
     _end_with_the_build()
-    preload()  # already done by the fork server; repeated here in case its preload failed
     log = os.open(job.out / "log.txt", os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o644)
     os.dup2(log, 1)
     os.dup2(log, 2)
     _limit_resources(job.memory_limit)
     status = 0
     try:
+        # Already done by the fork server; repeated in case its preload failed, so that a missing or
+        # unsupported Manim, PyAV or Pillow is reported like any other failure of the block.
+        preload()
         write_json(job.out / RESULT, run_job(job).to_json())
     except BaseException as error:
         write_json(job.out / ERROR, _explain(error))

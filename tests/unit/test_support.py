@@ -131,3 +131,11 @@ def test_errors_with_supported_versions_stay_the_blocks_own() -> None:
     assert support.blame(from_av.value) == "" and support.blame(elsewhere.value) == ""
     assert manim_render._explain(from_av.value)["message"].startswith("AttributeError: ")
     assert support.blame(ValueError("av")) == ""
+
+
+def test_a_missing_dependency_is_named_with_the_supported_range(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A render process that cannot import PyAV says it is missing and which versions to install."""
+    installed_as(monkeypatch, av=None)
+    message = manim_render._explain(ModuleNotFoundError("No module named 'av'", name="av"))["message"]
+    assert message == ("av is not installed, and gradviz supports av>=13 only: pip install 'av>=13' "
+                       "(`gradviz doctor` checks every dependency)\nModuleNotFoundError: No module named 'av'")
