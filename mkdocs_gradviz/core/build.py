@@ -102,7 +102,7 @@ class BuildRun:
         #: Blocks shown as placeholders, each with its page's URL function, until their renders are in.
         self._placeholders: dict[int, Callable[[str], str]] = {}
         #: The values blocks' scenes compute, for the references in the prose; and those that failed.
-        self.values = ValueBook(cache.root / "values", library=library, environment=environment,
+        self.values = ValueBook(cache, library=library, environment=environment,
                                 site_scenes=renderer.site_scenes, timeout=renderer.timeout)
         self._reference_errors: list[BlockError] = []
 

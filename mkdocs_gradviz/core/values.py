@@ -36,6 +36,7 @@ from mkdocs_gradviz.core.manim_values import ValuesJob
 if TYPE_CHECKING:
     from collections.abc import Callable
 
+    from mkdocs_gradviz.core.cache import RenderCache
     from mkdocs_gradviz.core.library import SceneLibrary
     from mkdocs_gradviz.core.spec import BlockSpec
 
@@ -60,19 +61,26 @@ class QuotedBlock(Protocol):
 class ValueBook:
     """Blocks' values: from the cache when known, else computed once in a process that has Manim."""
 
-    root: Path  # the cache's values folder
+    cache: RenderCache  # values are kept in its values/ folder, computed in its staging area
     library: SceneLibrary
     environment: dict[str, str]
     site_scenes: Path | None
     timeout: float
-    computed: int = 0  # how many blocks' values this build computed (the rest came from the cache)
+    computed: int = 0  # values processes this build started, one per block whose values the cache lacked
     _known: dict[str, dict[str, str]] = field(default_factory=dict)
+    _failed: dict[str, GradvizError] = field(default_factory=dict)  # asked again, they fail again: no new process
+
+    @property
+    def root(self) -> Path:
+        return self.cache.root / "values"
 
     def values_of(self, spec: BlockSpec) -> list[dict[str, str]]:
         """The values of each run of ``spec`` (one per sweep value), or a ``GradvizError`` saying why not."""
         runs = spec.runs()
         keys = [self.key(spec, params) for params in runs]
         missing = [i for i, key in enumerate(keys) if key not in self._known and not self._read(key)]
+        if failed := next((self._failed[key] for key in keys if key in self._failed), None):
+            raise failed
         if missing:
             self._compute(spec, [runs[i] for i in missing], [keys[i] for i in missing])
         return [self._known[key] for key in keys]
@@ -101,17 +109,16 @@ class ValueBook:
         from mkdocs_gradviz.core.process import values_in_process  # the fork server starts on first use only
 
         module = self.library.get(spec.scene).module if spec.kind == "scene" else ""
-        try:
-            self.root.mkdir(parents=True, exist_ok=True)
-            out = Path(tempfile.mkdtemp(prefix="compute.", dir=self.root))
-        except OSError as error:
-            raise GradvizError(f"cannot write to the cache folder {self.root}: {error.strerror or error}") from None
+        out = self.cache.staging(keys[0])  # swept with the renders' leftovers if this process is killed
+        self.computed += 1
         try:
             job = ValuesJob(spec.kind, spec.scene, module, spec.code, tuple(runs), out, self.site_scenes)
             results = values_in_process(job, timeout=self.timeout)
+        except GradvizError as error:
+            self._failed.update(dict.fromkeys(keys, error))
+            raise
         finally:
             shutil.rmtree(out, ignore_errors=True)
-        self.computed += 1
         for key, values in zip(keys, results, strict=True):
             self._known[key] = values
             _write_atomically(self.root / f"{key}.json", values)
@@ -273,6 +280,7 @@ def _values_code() -> str:
 def _write_atomically(path: Path, values: dict[str, str]) -> None:
     """Write ``path`` under a temporary name, then rename: a reader never sees half a file."""
     try:
+        path.parent.mkdir(parents=True, exist_ok=True)
         handle, temporary = tempfile.mkstemp(prefix=f".{path.stem}.", dir=path.parent)
         with os.fdopen(handle, "w", encoding="utf-8") as out:
             json.dump(values, out, sort_keys=True)

@@ -160,3 +160,16 @@ def test_a_reference_on_a_page_without_blocks_fails_both_builds_alike(project: P
     built = subprocess.run([sys.executable, "-m", "zensical", "build"], cwd=project.root, env={**os.environ},
                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, check=False)
     assert built.returncode != 0 and expected in " ".join(built.stdout.split()), built.stdout
+
+
+def test_a_scene_whose_values_fail_is_reported_at_each_reference_and_computed_once(project: Project, caplog) -> None:
+    """values() raising stops the build at every reference to it, with the scene's words; one process tried."""
+    project.page("# Broken\n\n```gradviz\nscene: Broken\nid: b\n```\n\nOne :gradviz[b.x], two :gradviz[b.y].\n")
+    config = load_config(str(project.root / "mkdocs.yml"))
+    with pytest.raises(Abort):
+        build_site(config)
+    errors = "\n".join(r.getMessage() for r in caplog.records if r.levelname == "ERROR")
+    assert "docs/index.md:8: :gradviz[b.x]: ValueError: the loss has no minimum" in errors
+    assert "docs/index.md:8: :gradviz[b.y]: ValueError: the loss has no minimum" in errors
+    assert config.plugins["gradviz"].run.values.computed == 1
+    assert not list((project.root / ".cache" / "gradviz").glob("values/*.json")), "a failure is not cached"
