@@ -86,7 +86,10 @@ class DaskExecutor:
         if outcome["files"] is not None:
             for name, data in outcome["files"].items():
                 (job.out / Path(name).name).write_bytes(data)
-        elif self.shared is None or self.shared.fetch_into(request.key, job.out) is None:
+        elif self.shared is None:
+            raise RenderError(f"a worker of {self.where} uploaded this render instead of sending it back, but this "
+                              "build has no shared cache to fetch it from; give the build the workers' cache_url")
+        elif self.shared.fetch_into(request.key, job.out) is None:
             raise RenderError(f"the worker's upload of this render is not on the shared cache {self.shared.display}")
         return result
 
