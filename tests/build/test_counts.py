@@ -7,17 +7,16 @@ afterwards and leave nothing in the cache.
 from __future__ import annotations
 
 import re
-import socket
 import subprocess
 import sys
-import time
-import urllib.request
 from concurrent.futures import wait
+from pathlib import Path
 
 import pytest
 from mkdocs.commands.build import build
 from mkdocs.config import load_config
 from mkdocs.exceptions import Abort
+from support.waiting import PATIENCE, free_port, poll, wait_for_file, wait_until
 
 from mkdocs_gradviz.cli import build_site, main
 from mkdocs_gradviz.core.progress import RenderProgress
@@ -27,10 +26,13 @@ BROKEN = "```gradviz theme=\"dark\"\nclass Broken(Scene):\n    def construct(sel
 INVALID = "```gradviz\nscene: Pulse\nradius: many\n```\n"
 
 
-def sleeper(name: str, seconds: float) -> str:
-    """A code block whose render takes at least ``seconds``."""
-    return (f"```gradviz\nimport time\n\nclass {name}(Scene):\n    def construct(self):\n"
-            f"        time.sleep({seconds})\n        self.wait(0.1)\n```\n")
+def held(name: str, folder: Path) -> str:
+    """A code block whose render says it started (``<folder>/<name>.started``), then runs until ``<folder>/release`` exists."""
+    started, release = folder / f"{name}.started", folder / "release"
+    return (f"```gradviz\nimport pathlib, time\n\nclass {name}(Scene):\n    def construct(self):\n"
+            f"        pathlib.Path({str(started)!r}).touch()\n"
+            f"        while not pathlib.Path({str(release)!r}).exists():\n            time.sleep(0.02)\n"
+            f"        self.wait(0.1)\n```\n")
 
 
 class Recording(RenderProgress):
@@ -78,10 +80,10 @@ def test_build_line_progress_and_table_count_what_happened(site, capsys, monkeyp
     assert "5 blocks, 0 videos rendered, 6 reused from cache, 2 failed" in out, "the failed block is tried again"
 
 
-def test_serve_rebuild_counts_renders_still_running_from_the_build_before(site) -> None:
+def test_serve_rebuild_counts_renders_still_running_from_the_build_before(site, tmp_path: Path) -> None:
     """A rebuild's progress counts the renders an earlier build left running: never more done than total."""
     site.configure(plugin="theme: dark\nconcurrency: 2\n")
-    site.page("index.md", sleeper("Slow", 4))
+    site.page("index.md", held("Slow", tmp_path))
     config = load_config(str(site.root / "mkdocs.yml"))
     config.plugins.on_startup(command="serve", dirty=False)
     plugin = config.plugins["gradviz"]
@@ -89,26 +91,21 @@ def test_serve_rebuild_counts_renders_still_running_from_the_build_before(site) 
     try:
         plugin.progress = first
         build(config, serve_url="http://127.0.0.1:8000/")
-        site.page("index.md", sleeper("Slow", 4) + "\n" + sleeper("Quick", 0.5))
+        site.page("index.md", held("Slow", tmp_path) + "\n" + "```gradviz\nscene: Label\nword: quick\n```\n")
         plugin.progress = second
-        build(config, serve_url="http://127.0.0.1:8000/")
-        wait(plugin.run.unfinished(), timeout=120)
+        build(config, serve_url="http://127.0.0.1:8000/")  # Slow is still running: it waits for the release
+        (tmp_path / "release").touch()
+        wait(plugin.run.unfinished(), timeout=PATIENCE)
     finally:
         plugin.on_shutdown()
     assert (second.total, second.done) == (2, 2), "the rebuild sees the slow render it inherited, and its own"
     assert all(done <= total for done, total in first.shown + second.shown)
 
 
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
-def test_real_mkdocs_serve_progress_lines_never_count_past_their_total(site) -> None:
+def test_real_mkdocs_serve_progress_lines_never_count_past_their_total(site, tmp_path: Path) -> None:
     """Under a real `mkdocs serve`, every "rendered k/n" line after an edit has k <= n and names each render once."""
     site.configure(plugin="theme: dark\nconcurrency: 2\n")
-    site.page("index.md", sleeper("Slow", 6))
+    site.page("index.md", held("Slow", tmp_path))
     port = free_port()
     log = site.root / "serve.log"
     with open(log, "w") as output:
@@ -116,12 +113,13 @@ def test_real_mkdocs_serve_progress_lines_never_count_past_their_total(site) -> 
                                    "-f", str(site.root / "mkdocs.yml")], cwd=site.root, stdout=output,
                                   stderr=subprocess.STDOUT)
     try:
-        deadline = time.monotonic() + 120
-        while "gradviz" not in _fetch(f"http://127.0.0.1:{port}/") and time.monotonic() < deadline:
-            time.sleep(0.3)
-        site.page("index.md", sleeper("Slow", 6) + "\n" + sleeper("Quick", 4))
-        while log.read_text().count("rendered ") < 2 and time.monotonic() < deadline:
-            time.sleep(0.5)
+        poll(f"http://127.0.0.1:{port}/", lambda html: "gradviz" in html)
+        wait_for_file(tmp_path / "Slow.started")
+        # The edit's rebuild inherits Slow, still running, and starts Quick beside it.
+        site.page("index.md", held("Slow", tmp_path) + "\n" + held("Quick", tmp_path))
+        wait_for_file(tmp_path / "Quick.started")
+        (tmp_path / "release").touch()
+        wait_until(lambda: log.read_text().count("rendered ") >= 2, "two renders reported in the server's log")
     finally:
         server.terminate()
         server.wait(timeout=60)
@@ -130,20 +128,12 @@ def test_real_mkdocs_serve_progress_lines_never_count_past_their_total(site) -> 
     assert all(int(done) <= int(total) for done, total, _ in lines), lines
 
 
-def _fetch(url: str) -> str:
-    try:
-        with urllib.request.urlopen(url, timeout=5) as response:
-            return response.read().decode()
-    except OSError:
-        return ""
-
-
 def test_a_failed_build_stops_its_running_renders(site, caplog) -> None:
     """When a block fails, its other render still running is stopped: nothing is logged after the errors, nothing cached."""
     site.configure(plugin="concurrency: 2\n")
-    site.page("index.md", "```gradviz\nimport os, time\n\nclass Half(Scene):\n    def construct(self):\n"
+    site.page("index.md", "```gradviz\nimport os, threading\n\nclass Half(Scene):\n    def construct(self):\n"
               "        if os.environ['GRADVIZ_THEME'] == 'dark':\n            raise ValueError('the dark half fails')\n"
-              "        time.sleep(60)\n        self.wait(0.1)\n```\n")
+              "        threading.Event().wait()\n        self.wait(0.1)\n```\n")  # only stopping it ends it
     with pytest.raises(Abort):
         site.build()
     messages = [record.getMessage() for record in caplog.records]
