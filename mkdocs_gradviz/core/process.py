@@ -24,6 +24,7 @@ from mkdocs_gradviz.core import manim_render, manim_values
 from mkdocs_gradviz.core.errors import CacheCorrupt, RenderError
 from mkdocs_gradviz.core.job import RenderJob, RenderResult
 from mkdocs_gradviz.core.manim_values import ValuesJob
+from mkdocs_gradviz.core.pausing import PAUSE_FILE, RenderClock, pause_between_frames
 
 _ANSI = re.compile(r"\x1b\[[0-9;]*[A-Za-z]")
 _TAIL_LINES = 25
@@ -31,20 +32,31 @@ _LOW_DISK = 1024 * 1024  # below this much free space a failed render is put dow
 #: Render processes running now, by process id, so that an interrupted build can stop them.
 _running: set[int] = set()
 _running_lock = threading.Lock()
+#: The clock of each render running now, by its staging folder: its timeout counts active time only.
+_clocks: dict[Path, RenderClock] = {}
 
 
 def run_in_process(job: RenderJob, *, timeout: float) -> RenderResult:
     """Render ``job`` into ``job.out`` in a forked process; its result, or ``RenderError`` saying why not."""
     request = job.request
-    process = _context().Process(target=manim_render.run_in_child, args=(job,), name=f"gradviz-{request.key[:8]}")
+    process = _context().Process(target=_render_child, args=(job,), name=f"gradviz-{request.key[:8]}")
+    clock = RenderClock()
+    with _running_lock:
+        if (job.out / PAUSE_FILE).exists():  # paused before it started
+            clock.pause()
+        _clocks[job.out] = clock
     process.start()
     with _running_lock:
         _running.add(process.pid)
     try:
-        wait([process.sentinel], timeout)  # unlike join(), leaves an ended process unreaped: its id stays its own
+        # Unlike join(), wait() leaves an ended process unreaped: its id stays its own. Time spent
+        # paused extends the timeout, so a wait that ends while the process runs on is resumed.
+        while not wait([process.sentinel], clock.remaining(timeout)) and clock.remaining(timeout) > 0:
+            pass
     finally:
         with _running_lock:
             _running.discard(process.pid)
+            _clocks.pop(job.out, None)
         timed_out = process.exitcode is None
         if timed_out:  # also reached when the build itself is interrupted
             _kill_group(process.pid)
@@ -102,10 +114,33 @@ def stop_running_renders() -> None:
             _kill_group(pid)
 
 
+def pause_render(out: Path) -> None:
+    """Pause the render writing into ``out`` before its next frame (or before its first, if not started yet)."""
+    with _running_lock:
+        (out / PAUSE_FILE).touch()
+        if (clock := _clocks.get(out)) is not None:
+            clock.pause()
+
+
+def resume_render(out: Path) -> None:
+    """Let the render writing into ``out`` go on; its timeout counts again from where it stood."""
+    with _running_lock:
+        (out / PAUSE_FILE).unlink(missing_ok=True)
+        if (clock := _clocks.get(out)) is not None:
+            clock.resume()
+
+
 def start_fork_server() -> None:
     """Start the fork server now (it imports Manim), so that the first render need not wait for it."""
     _context()
     multiprocessing.forkserver.ensure_running()
+
+
+def _render_child(job: RenderJob) -> None:
+    """Body of a render process: a render that can be paused between frames (``pausing.py``)."""
+    pause_between_frames(job.out)
+    manim_render.run_in_child(job)
+
 
 def _read_report(path: Path) -> dict | None:
     """A JSON file the render process left, or None if it is missing or cut short (a full disk)."""

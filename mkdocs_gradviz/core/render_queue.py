@@ -3,7 +3,10 @@
 A priority queue feeds ``concurrency`` worker threads. Threads here only wait on render processes
 (see ``process.py``); a build with nothing to render never starts one, so it never imports Manim.
 Under ``mkdocs serve`` the order matters: the renders of the block an author just edited go
-ahead of the background renders of the rest of the site (see ``edits.py``).
+ahead of the background renders of the rest of the site (see ``edits.py``), and get the whole
+machine: an urgent render that finds every process busy with background renders pauses one of
+them (``pausing.py``) and runs beside it; paused renders resume, in the order they were paused,
+once no urgent render runs or waits, before any other background render starts.
 """
 
 from __future__ import annotations
@@ -25,7 +28,14 @@ from typing import TYPE_CHECKING
 from mkdocs_gradviz.core import manim_render, steps
 from mkdocs_gradviz.core.job import RenderJob
 from mkdocs_gradviz.core.library import library_root
-from mkdocs_gradviz.core.process import run_in_process, start_fork_server, stop_running_renders
+from mkdocs_gradviz.core.pausing import PAUSE_FILE
+from mkdocs_gradviz.core.process import (
+    pause_render,
+    resume_render,
+    run_in_process,
+    start_fork_server,
+    stop_running_renders,
+)
 from mkdocs_gradviz.core.progress import RenderProgress
 
 if TYPE_CHECKING:
@@ -57,6 +67,7 @@ class QueueSnapshot:
     running: tuple[tuple[RenderRequest, float], ...]  # each running render with the seconds since it started
     waiting: tuple[RenderRequest, ...]  # in the order they will start
     concurrency: int
+    paused: frozenset[str] = frozenset()  # keys of the running renders paused for an urgent one
 
 
 @dataclass(order=True)
@@ -91,6 +102,11 @@ class RenderQueue:
         self._closed = False
         self._listeners: list[Callable[[], None]] = []
         self._stopping: set[str] = set()  # running renders being killed: they end without a report
+        #: Pausing needs render processes of this machine; a cluster's renders are only ordered.
+        self._pausable = execute is run_in_process
+        self._urgent: set[str] = set()  # running renders with an urgent priority
+        self._staged: dict[str, Path] = {}  # running renders' staging folders, where they can be paused
+        self._paused: dict[str, Path] = {}  # paused renders' staging folders, in the order they were paused
 
     def submit(self, request: RenderRequest, *, priority: tuple[int, int] = BACKGROUND) -> Future[Entry]:
         """Queue ``request`` (once per key) and return the future of its cache entry.
@@ -109,6 +125,11 @@ class RenderQueue:
                 self._lock.notify()
             elif (waiting := self._waiting.get(request.key)) is not None and priority < waiting.priority:
                 waiting.priority = priority
+                self._lock.notify_all()
+            elif request.key in self._running and priority < BACKGROUND and request.key not in self._urgent:
+                self._urgent.add(request.key)  # the edit wants a render already under way: let it go on
+                if (staged := self._paused.pop(request.key, None)) is not None:
+                    resume_render(staged)
         self._changed()
         return job
 
@@ -124,6 +145,9 @@ class RenderQueue:
                 waiting.future.cancel()
                 self.progress.dropped(waiting.request)
                 del self._jobs[key]
+            if dropped:  # an urgent render among them may have been what kept paused ones waiting
+                self._resume_if_free()
+                self._lock.notify_all()
         if dropped:
             self._changed()
         return dropped
@@ -134,7 +158,7 @@ class RenderQueue:
         with self._lock:
             waiting = sorted(w for w in self._waiting.values() if not w.future.cancelled())
             return QueueSnapshot(tuple((request, now - began) for request, began in self._running.values()),
-                                 tuple(w.request for w in waiting), self.concurrency)
+                                 tuple(w.request for w in waiting), self.concurrency, frozenset(self._paused))
 
     def subscribe(self, listener: Callable[[], None]) -> None:
         """Call ``listener`` (from a render thread) after every change of the queue: a render queued, started, done."""
@@ -174,6 +198,7 @@ class RenderQueue:
             self._waiting.clear()
             self._stopping.update(self._running)
             killed = [self._jobs.pop(key) for key in self._running if key in self._jobs]
+            self._paused.clear()  # killed with the others: a paused render sleeps, it is not stopped
         stop_running_renders()
         self._changed()
         return killed
@@ -188,6 +213,9 @@ class RenderQueue:
             self._lock.notify_all()
             if stop_running:
                 self._stopping.update(self._running)
+                self._paused.clear()
+            else:  # running renders finish, the paused ones too: nothing urgent will come any more
+                self._resume_all()
         if stop_running:  # after closing, so that no worker starts another render
             stop_running_renders()
         for worker_thread in self._workers:
@@ -195,8 +223,12 @@ class RenderQueue:
                 worker_thread.join()
 
     def _start_workers(self) -> None:
-        """Start the worker threads on the first render (called with the lock held)."""
-        while len(self._workers) < self.concurrency:
+        """Start the worker threads on the first render (called with the lock held).
+
+        With pausing, twice ``concurrency``: a paused render keeps its thread, and an urgent render
+        can pause at most each of the ``concurrency`` running ones.
+        """
+        while len(self._workers) < self.concurrency * (2 if self._pausable else 1):
             thread = threading.Thread(target=self._work, name=f"gradviz-render-{len(self._workers)}", daemon=True)
             self._workers.append(thread)
             thread.start()
@@ -215,26 +247,69 @@ class RenderQueue:
                 self._finish(request, future, entry=entry)
 
     def _next(self) -> _Waiting | None:
-        """The most urgent render that was not cancelled, marked running; None once shut down."""
+        """The most urgent render that may start now and was not cancelled, marked running; None once shut down."""
         with self._lock:
             while True:
-                while not self._waiting and not self._closed:
+                while not self._closed and (waiting := self._startable()) is None:
                     self._lock.wait()
                 if self._closed:
                     return None
-                waiting = min(self._waiting.values())
                 del self._waiting[waiting.request.key]
                 if waiting.future.set_running_or_notify_cancel():
                     self._running[waiting.request.key] = (waiting.request, time.monotonic())
+                    if waiting.priority < BACKGROUND:
+                        self._urgent.add(waiting.request.key)
                     break
                 self.progress.dropped(waiting.request)
         self._changed()
         return waiting
 
+    def _startable(self) -> _Waiting | None:
+        """The waiting render to start now, pausing a background one for it if needed (lock held).
+
+        Below ``concurrency`` active renders, the most urgent waiting one starts, unless it is a
+        background render and paused ones wait to resume: those resume first. At ``concurrency``,
+        an urgent render pauses the background render that started last and takes its place.
+        """
+        self._resume_if_free()
+        if not self._waiting:
+            return None
+        first = min(self._waiting.values())
+        active = len(self._running) - len(self._paused)
+        if active < self.concurrency:
+            return first if first.priority < BACKGROUND or not self._paused else None
+        if not self._pausable or not first.priority < BACKGROUND:
+            return None
+        pausable = [(began, key) for key, (_, began) in self._running.items()
+                    if key in self._staged and key not in self._paused and key not in self._urgent]
+        if not pausable:
+            return None
+        _, key = max(pausable)
+        self._paused[key] = self._staged[key]
+        pause_render(self._staged[key])
+        return first
+
+    def _resume_if_free(self) -> None:
+        """Resume paused renders, first paused first, while cores are free and nothing urgent waits (lock held)."""
+        urgent_waiting = any(w.priority < BACKGROUND for w in self._waiting.values())
+        while self._paused and not urgent_waiting and len(self._running) - len(self._paused) < self.concurrency:
+            key = next(iter(self._paused))
+            resume_render(self._paused.pop(key))
+
+    def _resume_all(self) -> None:
+        for staged in self._paused.values():
+            resume_render(staged)
+        self._paused.clear()
+
     def _finish(self, request: RenderRequest, future: Future[Entry], *, entry: Entry | None = None,
                 error: BaseException | None = None) -> None:
         with self._lock:  # with the queue's change, so that a progress that takes over (report_to) counts it once
             _, began = self._running.pop(request.key, (request, time.monotonic()))
+            self._urgent.discard(request.key)
+            self._staged.pop(request.key, None)
+            self._paused.pop(request.key, None)
+            self._resume_if_free()
+            self._lock.notify_all()  # a core came free: a waiting render may start
             if request.key in self._stopping:
                 self._stopping.discard(request.key)
                 self.progress.dropped(request)
@@ -256,12 +331,15 @@ class RenderQueue:
     def _render(self, request: RenderRequest) -> Entry:
         self.progress.started(request)
         staged = self.cache.staging(request.key)
+        with self._lock:
+            self._staged[request.key] = staged
+            self._lock.notify_all()  # now it can be paused, should an urgent render be waiting
         try:
             job = RenderJob(request, out=staged, tex_dir=self.cache.tex_dir, site_scenes=self.site_scenes,
                             memory_limit=self.memory_limit)
             result = self.execute(job, timeout=self.timeout)
             shutil.rmtree(staged / "scratch", ignore_errors=True)
-            for leftover in ("log.txt", manim_render.RESULT):
+            for leftover in ("log.txt", manim_render.RESULT, PAUSE_FILE):
                 (staged / leftover).unlink(missing_ok=True)
             entry = self.cache.publish(request.key, staged, result)
         except BaseException:
