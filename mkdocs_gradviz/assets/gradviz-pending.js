@@ -49,11 +49,11 @@
     if (!figure) { return; }
     var before = placeholder.getBoundingClientRect();
     placeholder.replaceWith(figure);
+    gradviz.setup();  /* first, since it shows the figure's controls: measured with them */
     if (before.top < 0) {
       var shift = figure.getBoundingClientRect().bottom - before.bottom;
       if (shift) { window.scrollBy(0, shift); }
     }
-    gradviz.setup();
   }
 
   gradviz.pending = { watch: watch };
