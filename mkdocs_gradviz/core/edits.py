@@ -4,13 +4,14 @@ Under ``mkdocs serve`` every save rebuilds the whole site and submits every bloc
 that an edit brought about goes ahead of the background renders of the rest of the site: the
 renders of the latest build before those of earlier ones, and within one build the renders of an
 edited block (a key this session has never asked for) before the other renders of an edited page.
+The edited block's renders also pause the renders already running (``render_queue.py``).
 """
 
 from __future__ import annotations
 
 import hashlib
 
-from mkdocs_gradviz.core.render_queue import BACKGROUND
+from mkdocs_gradviz.core.render_queue import BACKGROUND, EDITED_BLOCK
 
 
 class EditTracker:
@@ -37,4 +38,4 @@ class EditTracker:
         self._keys.add(key)
         if self.builds <= 1 or not (edited_block or page_edited):
             return BACKGROUND
-        return (-self.builds, 0 if edited_block else 1)
+        return (-self.builds, EDITED_BLOCK if edited_block else EDITED_BLOCK + 1)

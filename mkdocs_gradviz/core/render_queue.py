@@ -4,9 +4,9 @@ A priority queue feeds ``concurrency`` worker threads. Threads here only wait on
 (see ``process.py``); a build with nothing to render never starts one, so it never imports Manim.
 Under ``mkdocs serve`` the order matters: the renders of the block an author just edited go
 ahead of the background renders of the rest of the site (see ``edits.py``), and get the whole
-machine: an urgent render that finds every process busy with background renders pauses one of
-them (``pausing.py``) and runs beside it; paused renders resume, in the order they were paused,
-once no urgent render runs or waits, before any other background render starts.
+machine: an edited block's render that finds every process busy with other renders pauses one
+of them (``pausing.py``) and runs beside it; paused renders resume, in the order they were
+paused, once no edited block's render waits, before any other render starts.
 """
 
 from __future__ import annotations
@@ -45,6 +45,14 @@ if TYPE_CHECKING:
 _log = logging.getLogger(__name__)
 #: Queue priority of a render that nobody is waiting for in particular; lower tuples go first.
 BACKGROUND = (0, 0)
+#: The second part of the priority of a render of the block just edited (``edits.py``): such a
+#: render pauses background renders, the other new renders of its page only go before them.
+EDITED_BLOCK = 0
+
+
+def pauses_others(priority: tuple[int, int]) -> bool:
+    """Whether a render of ``priority`` is an edited block's, for which background renders are paused."""
+    return priority < BACKGROUND and priority[1] == EDITED_BLOCK
 
 
 @cache
@@ -104,7 +112,7 @@ class RenderQueue:
         self._stopping: set[str] = set()  # running renders being killed: they end without a report
         #: Pausing needs render processes of this machine; a cluster's renders are only ordered.
         self._pausable = execute is run_in_process
-        self._urgent: set[str] = set()  # running renders with an urgent priority
+        self._urgent: set[str] = set()  # running renders of an edited block: never paused
         self._staged: dict[str, Path] = {}  # running renders' staging folders, where they can be paused
         self._paused: dict[str, Path] = {}  # paused renders' staging folders, in the order they were paused
 
@@ -126,10 +134,6 @@ class RenderQueue:
             elif (waiting := self._waiting.get(request.key)) is not None and priority < waiting.priority:
                 waiting.priority = priority
                 self._lock.notify_all()
-            elif request.key in self._running and priority < BACKGROUND and request.key not in self._urgent:
-                self._urgent.add(request.key)  # the edit wants a render already under way: let it go on
-                if (staged := self._paused.pop(request.key, None)) is not None:
-                    resume_render(staged)
         self._changed()
         return job
 
@@ -257,7 +261,7 @@ class RenderQueue:
                 del self._waiting[waiting.request.key]
                 if waiting.future.set_running_or_notify_cancel():
                     self._running[waiting.request.key] = (waiting.request, time.monotonic())
-                    if waiting.priority < BACKGROUND:
+                    if pauses_others(waiting.priority):
                         self._urgent.add(waiting.request.key)
                     break
                 self.progress.dropped(waiting.request)
@@ -267,9 +271,10 @@ class RenderQueue:
     def _startable(self) -> _Waiting | None:
         """The waiting render to start now, pausing a background one for it if needed (lock held).
 
-        Below ``concurrency`` active renders, the most urgent waiting one starts, unless it is a
-        background render and paused ones wait to resume: those resume first. At ``concurrency``,
-        an urgent render pauses the background render that started last and takes its place.
+        Below ``concurrency`` active renders, the most urgent waiting one starts, unless paused
+        renders wait to resume and it is not an edited block's: those resume first. At
+        ``concurrency``, an edited block's render pauses the other render that started last and
+        takes its place.
         """
         self._resume_if_free()
         if not self._waiting:
@@ -277,8 +282,8 @@ class RenderQueue:
         first = min(self._waiting.values())
         active = len(self._running) - len(self._paused)
         if active < self.concurrency:
-            return first if first.priority < BACKGROUND or not self._paused else None
-        if not self._pausable or not first.priority < BACKGROUND:
+            return first if pauses_others(first.priority) or not self._paused else None
+        if not self._pausable or not pauses_others(first.priority):
             return None
         pausable = [(began, key) for key, (_, began) in self._running.items()
                     if key in self._staged and key not in self._paused and key not in self._urgent]
@@ -290,8 +295,8 @@ class RenderQueue:
         return first
 
     def _resume_if_free(self) -> None:
-        """Resume paused renders, first paused first, while cores are free and nothing urgent waits (lock held)."""
-        urgent_waiting = any(w.priority < BACKGROUND for w in self._waiting.values())
+        """Resume paused renders, first paused first, while cores are free and no edited block's render waits (lock held)."""
+        urgent_waiting = any(pauses_others(w.priority) for w in self._waiting.values())
         while self._paused and not urgent_waiting and len(self._running) - len(self._paused) < self.concurrency:
             key = next(iter(self._paused))
             resume_render(self._paused.pop(key))
