@@ -28,8 +28,9 @@ ROOT = Path(__file__).parent
 PYPROJECT = nox.project.load_toml(ROOT / "pyproject.toml")
 PYTHONS = [c.rsplit(" ", 1)[-1] for c in PYPROJECT["project"]["classifiers"]
            if re.fullmatch(r"Programming Language :: Python :: 3\.\d+", c)]
-#: The fast layer's own needs (not the dev extra: it brings browsers, S3 and Dask servers).
-TEST_TOOLS = ["pytest>=8", "hypothesis>=6.100"]
+#: The fast layer's own needs, as the dev extra declares them (not all of it: it brings browsers, S3 and Dask).
+TEST_TOOLS = [line for line in PYPROJECT["project"]["optional-dependencies"]["dev"]
+              if Requirement(line).name in {"pytest", "pytest-timeout", "hypothesis"}]
 #: What the smoke build must produce: the scaffold's two blocks, each a figure with a video per theme.
 CHECK_SITE = """
 import pathlib, re, sys
@@ -70,7 +71,8 @@ def newest(session: nox.Session) -> None:
 def _check(session: nox.Session) -> None:
     """The installed gradviz builds the scaffold's site and passes the fast tests."""
     session.install(*TEST_TOOLS)
-    session.run("gradviz", "doctor")  # the versions this session tests, each checked against the range
+    # The versions this session tests, each checked against the declared range.
+    session.run("gradviz", "doctor", env={"COLUMNS": "120"})
     site = Path(session.create_tmp()) / "demo"
     if site.exists():
         session.run("rm", "-rf", str(site), external=True)
