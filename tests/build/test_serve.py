@@ -5,20 +5,19 @@ from __future__ import annotations
 import json
 import re
 import shutil
-import socket
 import subprocess
 import sys
-import time
-import urllib.request
+import textwrap
 from concurrent.futures import wait
 from html import unescape
-from pathlib import Path
 
+import av
 import pytest
 from mkdocs.commands.build import build
 from mkdocs.config import load_config
+from support.paths import FIXTURE_SCENES
+from support.waiting import PATIENCE, fetch, free_port, poll
 
-FIXTURE_SCENES = Path(__file__).parents[1] / "fixtures" / "scenes"
 BROKEN = "class Broken(Scene):\n    def construct(self):\n        self.wait(0.1)\n        x = 1 / 0\n"
 STATUS = re.compile(r'data-gradviz-status="([^"]+)"')
 
@@ -34,7 +33,7 @@ def serve_build(site):
 
 def settle(plugin) -> None:
     """Wait for the build's renders, then bring the status files up to date (as a finished render does)."""
-    wait(plugin.run.unfinished(), timeout=120)
+    wait(plugin.run.unfinished(), timeout=PATIENCE)
     plugin.engine.live.refresh()
 
 
@@ -95,6 +94,34 @@ class Faulty(Scene):
 '''
 
 
+@pytest.mark.parametrize(("options", "environment", "size"), [
+    ("quality: tiny\nserve_quality: low\n", {}, (854, 480)),  # serve renders at serve_quality, not quality
+    ("quality: low\nserve_quality: low\n", {"GRADVIZ_SERVE_QUALITY": "tiny"}, (256, 144)),  # the variable wins
+    ("quality: low\nserve_quality: tiny\n", {"GRADVIZ_QUALITY": "low"}, (256, 144)),  # GRADVIZ_QUALITY is not serve's
+], ids=["serve_quality", "GRADVIZ_SERVE_QUALITY", "GRADVIZ_QUALITY leaves serve alone"])
+def test_serve_renders_at_the_serve_quality(site, monkeypatch, options: str, environment: dict[str, str],
+                                            size: tuple[int, int]) -> None:
+    """Under serve a block renders at serve_quality, or GRADVIZ_SERVE_QUALITY when set; quality is for builds."""
+    for name in ("GRADVIZ_QUALITY", "GRADVIZ_SERVE_QUALITY"):
+        monkeypatch.delenv(name, raising=False)
+    for name, value in environment.items():
+        monkeypatch.setenv(name, value)
+    site.root.joinpath("mkdocs.yml").write_text(site.root.joinpath("mkdocs.yml").read_text(encoding="utf-8").replace(
+        "      quality: tiny\n      serve_quality: tiny\n", textwrap.indent(options, " " * 6)), encoding="utf-8")
+    site.page("index.md", "# T\n\n```gradviz theme=\"dark\"\nscene: Label\nword: draft\n```\n")
+    plugin = serve_build(site)
+    try:
+        settle(plugin)
+        (video,) = re.findall(r"<video [^>]*>", shown(site))
+    finally:
+        plugin.on_shutdown()
+    assert f'width="{size[0]}" height="{size[1]}"' in video
+    (entry,) = plugin.run.blocks[0].entries.values()
+    with av.open(str(entry.video)) as container:
+        stream = container.streams.video[0]
+        assert (stream.codec_context.width, stream.codec_context.height) == size
+
+
 @pytest.mark.parametrize(("breakage", "message"), [
     ("import not_a_module_anywhere\n", "No module named 'not_a_module_anywhere'"),  # fails inside the render
     ("def broken(:\n", "invalid Python"),  # fails when the library is read
@@ -121,31 +148,6 @@ def test_a_broken_scene_module_shows_its_error_on_every_page_and_clears_when_fix
             assert "<video " in shown(site, page) and "gradviz-error" not in shown(site, page), page
     finally:
         plugin.on_shutdown()
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
-def fetch(url: str) -> str:
-    with urllib.request.urlopen(url, timeout=10) as response:
-        return response.read().decode()
-
-
-def poll(url: str, ready, seconds: float = 120) -> str:
-    """The text at ``url`` once ``ready(text)`` holds."""
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        try:
-            text = fetch(url)
-            if ready(text):
-                return text
-        except OSError:
-            pass
-        time.sleep(0.5)
-    raise AssertionError(f"{url} never became ready")
 
 
 def epoch(html: str) -> str:

@@ -17,6 +17,7 @@ from mkdocs.exceptions import Abort
 from support.s3 import prefix_for, stored
 from support.waiting import free_port, wait_for_file
 
+from mkdocs_gradviz.core import dask_executor
 from mkdocs_gradviz.core.cache import RenderCache
 
 #: Dask workers may start render processes only if they are not daemonic processes themselves.
@@ -96,6 +97,36 @@ def which_worker(marker: Path) -> str:
         """)
 
 
+def held_render(marker: Path, release: Path) -> str:
+    """A code block whose first render writes its worker's name into ``marker`` and holds until ``release`` exists.
+
+    The first render's process then exits without a trace (its worker was killed meanwhile); a
+    retry of the render finds the marker and renders at once.
+    """
+    return textwrap.dedent(f"""\
+        ```gradviz
+        import os, time
+        class Slow(Scene):
+            def construct(self):
+                if not os.path.exists({str(marker)!r}):
+                    open({str(marker)!r}, "w").write(os.environ["GRADVIZ_TEST_WORKER"])
+                    while not os.path.exists({str(release)!r}):
+                        time.sleep(0.05)
+                    os._exit(3)  # the orphan of the killed worker goes away without a trace
+                self.play(Create(Circle()), run_time=0.3)
+        ```
+        """)
+
+
+def _allowed_failures(cluster: Cluster, count: int) -> int:
+    """Set how many worker deaths the scheduler tolerates per task; the number before."""
+    from distributed import Client
+
+    with Client(cluster.address, timeout=60) as client:
+        return client.run_on_scheduler(lambda dask_scheduler: (dask_scheduler.allowed_failures,
+                                                               setattr(dask_scheduler, "allowed_failures", count))[0])
+
+
 def test_a_site_builds_through_the_cluster(site, cluster: Cluster, tmp_path: Path) -> None:
     """Every render runs on a worker; the files land in the build machine's cache and the page shows them."""
     marker = tmp_path / "where"
@@ -148,20 +179,7 @@ def test_a_worker_killed_mid_render_leads_to_a_retried_render(site, cluster: Clu
     """SIGKILL of the worker running a render: the scheduler retries it on the other worker; the entry is whole."""
     marker, release = tmp_path / "started-on", tmp_path / "release"
     on_cluster(site, cluster)
-    site.page("index.md", f"""\
-        ```gradviz
-        import os, time
-        class Slow(Scene):
-            def construct(self):
-                if not os.path.exists({str(marker)!r}):
-                    open({str(marker)!r}, "w").write(os.environ["GRADVIZ_TEST_WORKER"])
-                    deadline = time.time() + 120
-                    while not os.path.exists({str(release)!r}) and time.time() < deadline:
-                        time.sleep(0.05)
-                    os._exit(3)  # the orphan of the killed worker goes away without a trace
-                self.play(Create(Circle()), run_time=0.3)
-        ```
-        """)
+    site.page("index.md", held_render(marker, release))
     outcome: dict[str, object] = {}
     build = threading.Thread(target=lambda: outcome.update(plugin=site.build()))
     build.start()
@@ -180,6 +198,52 @@ def test_a_worker_killed_mid_render_leads_to_a_retried_render(site, cluster: Clu
     keys = local.keys()
     assert len(keys) == 1 and local.lookup(keys[0]) is not None
     cluster.wait_for_workers(2)
+
+
+def test_a_render_whose_workers_die_as_often_as_allowed_is_a_clear_error(site, cluster: Cluster, tmp_path: Path,
+                                                                         caplog) -> None:
+    """When the workers running a render die as often as the scheduler allows, the block fails saying so."""
+    marker, release = tmp_path / "started-on", tmp_path / "release"
+    on_cluster(site, cluster)
+    site.page("index.md", held_render(marker, release))
+    before = _allowed_failures(cluster, 0)  # the first death is the last the scheduler tolerates
+    outcome: dict[str, BaseException] = {}
+
+    def build() -> None:
+        try:
+            site.build()
+        except BaseException as error:
+            outcome["error"] = error
+
+    builder = threading.Thread(target=build)
+    builder.start()
+    try:
+        cluster.kill(wait_for_file(marker, content=True).read_text())
+    finally:
+        release.touch()
+        builder.join(timeout=300)
+        _allowed_failures(cluster, before)
+        for name in ("w1", "w2"):
+            if name not in cluster.processes:
+                cluster.start_worker(name)
+    assert isinstance(outcome.get("error"), Abort)
+    assert "docs/index.md:1: the Dask workers running this render died each time it was tried (the Dask scheduler at " \
+        in caplog.text
+    assert RenderCache(site.root / ".cache" / "gradviz").keys() == []
+    cluster.wait_for_workers(2)
+
+
+def test_a_worker_with_another_manim_refuses_the_render(site, cluster: Cluster, monkeypatch, caplog) -> None:
+    """A worker whose Manim or render code differs from the build machine's fails the block, naming both versions."""
+    real = dask_executor.environment()
+    monkeypatch.setattr(dask_executor, "environment", lambda: {**real, "manim": "0.0.1"})
+    on_cluster(site, cluster)
+    site.page("index.md", "```gradviz\nscene: Label\nword: mismatch\n```\n")
+    with pytest.raises(Abort):
+        site.build()
+    assert (f"docs/index.md:1: this Dask worker renders with Manim {real['manim']} and gradviz render code "
+            f"{real['render_code'][:12]} but the build expects Manim 0.0.1") in caplog.text
+    assert RenderCache(site.root / ".cache" / "gradviz").keys() == []
 
 
 def test_without_an_address_a_local_cluster_renders(site) -> None:

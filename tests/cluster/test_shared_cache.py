@@ -16,6 +16,7 @@ from mkdocs.exceptions import Abort
 from support.paths import FIXTURE_SCENES, REPO
 from support.s3 import BUCKET, CREDENTIALS, client, prefix_for, stored
 from support.site import Site
+from support.waiting import free_port
 
 from mkdocs_gradviz.cli import main
 from mkdocs_gradviz.core.cache import RenderCache, shard_of
@@ -256,3 +257,20 @@ def test_the_ci_matrix_example_of_the_docs_passes_actionlint(tmp_path: Path) -> 
                             text=True, timeout=120, check=False)
     assert result.returncode == 0, result.stderr
     assert json.loads(result.stdout) == []
+
+
+def test_a_store_that_cannot_be_reached_is_said_once_and_the_build_renders_locally(site, monkeypatch, caplog) -> None:
+    """With nothing listening at the store's address, the build warns once (not once per block) and renders everything."""
+    for name, value in {**CREDENTIALS, "AWS_ENDPOINT_URL_S3": f"http://127.0.0.1:{free_port()}",
+                        "AWS_MAX_ATTEMPTS": "1"}.items():
+        monkeypatch.setenv(name, value)
+    site.page("index.md", "\n\n".join(f"```gradviz\nscene: Label\nword: offline{n}\n```" for n in range(3)))
+    machine(site, "a", f"s3://{BUCKET}/unreachable")
+    report = site.build().run.report
+    assert (report.rendered, report.failed) == (3, 0)
+    (warning,) = report.warnings
+    assert warning.startswith(f"cannot read the shared cache s3://{BUCKET}/unreachable (") and \
+        "it is not used for the rest of this build" in warning, warning
+    assert caplog.text.count("cannot read the shared cache") == 1, caplog.text
+    assert len(RenderCache(site.root / ".cache" / "a").keys()) == 3, "the renders are kept in the local cache"
+    assert site.html().count("<video") == 3
