@@ -18,6 +18,7 @@
     element.querySelectorAll("video").forEach(function (video) { listen(state, video); });
     if (!element.querySelector(".gradviz-steps")) { return; }
     element.tabIndex = 0;  /* focus on the figure itself is where the arrow keys step */
+    element.setAttribute("aria-keyshortcuts", "ArrowLeft ArrowRight");
     element.addEventListener("click", function (event) {
       var button = event.target.closest("[data-gradviz-go]");
       var row = event.target.closest(".gradviz__table tr.gradviz-row--step");

@@ -251,6 +251,7 @@ def test_shortcut_keys_act_only_while_focus_is_inside_the_figure(served: Served,
         assert page.evaluate("!document.fullscreenElement")
         assert figure.evaluate("f => ({count: f.querySelector('[data-gradviz-step-count]').textContent,"
                                " time: shownVideo(f).currentTime})") == before
+        assert figure.get_attribute("aria-keyshortcuts") == "ArrowLeft ArrowRight F"
         figure.focus()
         page.keyboard.press("ArrowRight")
         assert page.evaluate("window.keysLeftAlone.at(-1)") == ["ArrowRight", False]  # inside, the figure takes it
