@@ -15,6 +15,7 @@ machine is skipped (with pyenv, make them all visible: ``PYENV_VERSION=3.11.7:3.
 
 from __future__ import annotations
 
+import os
 import re
 from pathlib import Path
 
@@ -22,6 +23,9 @@ import nox
 from packaging.requirements import Requirement
 
 nox.options.default_venv_backend = "uv"
+# Compile the installed modules as pip does: compiled at import instead, a dependency's invalid escape
+# sequences (pydub, under Manim 0.19) warn inside the tests, where filterwarnings makes them errors.
+os.environ.setdefault("UV_COMPILE_BYTECODE", "1")
 nox.options.sessions = ["tests", "oldest", "newest"]
 
 ROOT = Path(__file__).parent
