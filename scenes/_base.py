@@ -130,6 +130,15 @@ class LessonMixin:
                           dash_length=min(0.12, max(length / 7, 0.02)))
         return line.add_tip(tip_length=min(0.22, 0.45 * length), tip_width=min(0.2, 0.4 * length))
 
+    def gradient_and_step(self, a, b, length: float) -> tuple[Arrow, DashedLine]:
+        """For a plain step from screen point ``a`` to ``b``: the gradient at ``a`` (red, uphill,
+        ``length`` long, so opposite the step) and the step −η∇L itself (dashed, to scale)."""
+        a, b = np.asarray(a, dtype=float), np.asarray(b, dtype=float)
+        d = a - b
+        n = float(np.linalg.norm(d))
+        up = d / n if n > 1e-9 else RIGHT
+        return self.gradient_arrow(a, a + up * length, width=4, tip=0.3), self.step_arrow(a, b)
+
     def arrow_label(self, arrow, tex_string: str, color: str, side=None) -> MathTex:
         """A short TeX label (``\\nabla L``, ``-\\eta\\nabla L``) beside an arrow's middle, off its line."""
         d = np.asarray(arrow.get_end()) - np.asarray(arrow.get_start())

@@ -20,22 +20,26 @@ from manim import (
     FadeIn,
     FadeOut,
     GrowArrow,
+    GrowFromPoint,
     Line,
     MathTex,
     Surface,
     ThreeDAxes,
     ThreeDScene,
+    VGroup,
 )
 
 from ._base import LessonMixin, fmt
 from ._losses import TwoWeightLoss
 from ._params import Range, check_params
+from ._typography import TYPE, tex
 
 __all__ = ["LossSurface"]
 
 
 class LossSurface(TwoWeightLoss, LessonMixin, ThreeDScene):
-    """Gradient descent drawn on the 3-D surface z = L(w1, w2), with −η∇L arrows on the floor.
+    """Gradient descent drawn on the 3-D surface z = L(w1, w2); on the floor below the point, the
+    gradient ∇L (red, uphill) and the step −η∇L (dashed) of each step.
 
     Args:
         loss: Loss L(w1, w2) as an expression in w1 and w2.
@@ -59,6 +63,12 @@ class LossSurface(TwoWeightLoss, LessonMixin, ThreeDScene):
         return (f"Gradient descent on the surface L = {self.expr.text} from ({fmt(self.start[0], 2)}, {fmt(self.start[1], 2)}) "
                 f"with η = {self.learning_rate:g}: after {self.steps} steps L falls from {fmt(self.value(self.start))} "
                 f"to {fmt(self.value(e))} at ({fmt(e[0])}, {fmt(e[1])}).")
+
+    def values(self) -> dict[str, str]:
+        """``steps``, ``start_loss``, ``final_loss``, ``final_w1``, ``final_w2``: as the frames show them."""
+        e = self.path[-1]
+        return {"steps": str(self.steps), "start_loss": fmt(self.value(self.path[0])),
+                "final_loss": fmt(self.value(e)), "final_w1": fmt(e[0]), "final_w2": fmt(e[1])}
 
     def step_table(self):
         rows = [[i + 1, round(float(a[0]), 4), round(float(a[1]), 4), round(self.value(a), 4), round(self.value(b), 4)]
@@ -97,15 +107,18 @@ class LossSurface(TwoWeightLoss, LessonMixin, ThreeDScene):
         axes.shift(IN * 1.6)
         self.set_camera_orientation(phi=62 * DEGREES, theta=-50 * DEGREES, zoom=0.75)
         # Labels sit at the axis ends in space but always face the camera, so they stay readable.
-        labels = [MathTex(name, color=p.foreground, font_size=36).move_to(axis.get_end() + 0.4 * out)
+        labels = [MathTex(name, color=p.foreground, font_size=tex(TYPE.label)).move_to(axis.get_end() + 0.4 * out)
                   for name, axis, out in (("w_1", axes.x_axis, RIGHT), ("w_2", axes.y_axis, UP), ("L", axes.z_axis, OUT))]
         self.add_fixed_orientation_mobjects(*labels)
         self.remove(*labels)
         surf = Surface(lambda u, v: axes.c2p(u, v, self.value((u, v))), u_range=[-r, r], v_range=[-r, r],
                        resolution=(16, 16), fill_opacity=0.55, stroke_width=0.4, stroke_color=p.curve,
                        checkerboard_colors=[p.curve, p.curve])
-        title = self.text(f"L = {self.expr.text}", 24).to_corner(UL, buff=0.3)
-        rule = self.text(f"w ← w − {self.learning_rate:g}·∇L", 22, mono=True).to_corner(UR, buff=0.3)
+        title = self.text(f"L = {self.expr.text}", TYPE.label).to_corner(UL, buff=0.3)
+        rule = VGroup(self.text(f"w ← w − {self.learning_rate:g}·∇L", TYPE.body, mono=True),
+                      self.text("on the floor: red ∇L (uphill),", TYPE.small, p.gradient),
+                      self.text("dashed: the step −η∇L", TYPE.small, p.step))
+        rule.arrange(DOWN, aligned_edge=RIGHT, buff=0.1).to_corner(UR, buff=0.3)
         self.flat(title, rule)
         self.play(Create(axes), *[FadeIn(x) for x in labels], FadeIn(title), run_time=0.7)
         self.play(Create(surf), run_time=1.2)
@@ -113,21 +126,29 @@ class LossSurface(TwoWeightLoss, LessonMixin, ThreeDScene):
         return axes
 
     def show_step(self, axes: ThreeDAxes, dot: Dot3D, i: int, a: np.ndarray, b: np.ndarray) -> None:
-        """The step −η∇L as a red arrow on the floor with its numbers, then the point rolls to the next."""
-        floor = self.gradient_arrow(axes.c2p(a[0], a[1], self.floor), axes.c2p(b[0], b[1], self.floor))
-        info = self.step_panel(i + 1, a, self.grad(a), b, self.learning_rate, size=18,
+        """On the floor, the gradient (red, uphill) and the step −η∇L (dashed) with the numbers, then
+        the point rolls to the next."""
+        here, there = axes.c2p(a[0], a[1], self.floor), axes.c2p(b[0], b[1], self.floor)
+        g0 = float(np.linalg.norm(self.grad(self.path[0])))
+        length = float(np.clip(1.0 * np.linalg.norm(self.grad(a)) / g0, 0.3, 1.0))
+        # ∇L's direction on the floor, mapped through the axes like the step (which is −η∇L).
+        up = axes.c2p(a[0] + self.grad(a)[0], a[1] + self.grad(a)[1], self.floor) - here
+        arrow = self.gradient_arrow(here, here + up / (np.linalg.norm(up) + 1e-12) * length, width=4)
+        step = self.step_arrow(here, there)
+        info = self.step_panel(i + 1, a, self.grad(a), b, self.learning_rate,
                                extra=f",  L = {fmt(self.value(a))}").to_corner(DR, buff=0.3)
         self.flat(info)
         trail = Line(self.on_surface(axes, a), self.on_surface(axes, b), color=self.pal.current, stroke_width=4)
         rt = 0.3 if i < 4 else 0.18  # the first steps slowly, the rest briskly
         self.section(f"Gradient {i + 1}: the step −η∇L", row=i)
-        self.play(GrowArrow(floor), FadeIn(info), run_time=rt)
+        self.play(GrowArrow(arrow), GrowFromPoint(step, here), FadeIn(info), run_time=rt)
         self.section(f"Update {i + 1}: w = ({fmt(b[0])}, {fmt(b[1])})", row=i)
-        self.play(dot.animate.move_to(self.on_surface(axes, b)), Create(trail), FadeOut(floor), FadeOut(info), run_time=rt)
+        self.play(dot.animate.move_to(self.on_surface(axes, b)), Create(trail), FadeOut(arrow), FadeOut(step),
+                  FadeOut(info), run_time=rt)
 
     def show_end(self, dot: Dot3D) -> None:
-        e = self.path[-1]
-        end = self.text(f"final L = {fmt(self.value(e))} at ({fmt(e[0])}, {fmt(e[1])})", 22, self.pal.minimum)
+        v = self.values()
+        end = self.text(f"final L = {v['final_loss']} at ({v['final_w1']}, {v['final_w2']})", TYPE.body, self.pal.minimum)
         self.flat(end.to_edge(DOWN, buff=0.3))
         self.play(FadeIn(end), dot.animate.set_color(self.pal.minimum), run_time=0.5)
         self.wait(1)

@@ -11,6 +11,7 @@ from ._base import LessonMixin, contour_mobjects, fmt, square_view
 from ._losses import TwoWeightLoss
 from ._maths import adam_path, gd_path, momentum_path
 from ._params import Range, check_params
+from ._typography import TYPE
 
 __all__ = ["OptimizerComparison"]
 
@@ -53,6 +54,15 @@ class OptimizerComparison(TwoWeightLoss, LessonMixin, Scene):
         return (f"{self.steps} steps on L = {self.expr.text} from ({fmt(self.start[0], 2)}, {fmt(self.start[1], 2)}): "
                 f"{ends}.")
 
+    def values(self) -> dict[str, str]:
+        """For each optimizer ``gd``, ``momentum``, ``adam``: ``<name>_w1``, ``<name>_w2``, ``<name>_loss``;
+        and ``steps``, ``start_loss``: as the frames show them."""
+        out = {"steps": str(self.steps), "start_loss": fmt(self.value(self.start))}
+        for name, path in self.paths.items():
+            key = name.lower()
+            out |= {f"{key}_w1": fmt(path[-1][0]), f"{key}_w2": fmt(path[-1][1]), f"{key}_loss": fmt(self.value(path[-1]))}
+        return out
+
     def step_table(self):
         head = ["step"] + [f"{k} {c}" for k in self.paths for c in ("w1", "w2")]
         rows = [[i] + [round(float(v[i][c]), 4) for v in self.paths.values() for c in (0, 1)]
@@ -73,8 +83,10 @@ class OptimizerComparison(TwoWeightLoss, LessonMixin, Scene):
         for i in range(self.steps):
             self.show_round(ax, dots, colors, i)
         self.section("Where each optimizer ended")
-        summary = VGroup(*[self.text(f"{k}: L = {fmt(self.value(v[-1]))}", 20, colors[k]) for k, v in self.paths.items()])
-        summary.arrange(DOWN, aligned_edge=LEFT, buff=0.12).next_to(legend, DOWN, buff=0.3).align_to(legend, LEFT)
+        v = self.values()
+        summary = VGroup(*[self.text(f"{k}: L = {v[k.lower() + '_loss']} at ({v[k.lower() + '_w1']}, {v[k.lower() + '_w2']})",
+                                     TYPE.body, colors[k]) for k in self.paths])
+        summary.arrange(DOWN, aligned_edge=LEFT, buff=0.12).next_to(legend, DOWN, buff=0.3).to_edge(RIGHT, buff=0.2)
         self.play(LaggedStart(*[FadeIn(s) for s in summary], lag_ratio=0.3), run_time=0.8)
         self.wait(1)
 
@@ -83,10 +95,10 @@ class OptimizerComparison(TwoWeightLoss, LessonMixin, Scene):
         pts = np.vstack(list(self.paths.values()) + [np.array([[0.0, 0.0]])])
         xr, yr = square_view(pts, pad=0.1)
         sx, sy = xr[1] - xr[0], yr[1] - yr[0]
-        scale = min(8.4 / sx, 5.6 / sy)
+        scale = min(8.4 / sx, 5.0 / sy)
         g = self.loss_axes(xr, yr, sx * scale, sy * scale, "w_1", "w_2").to_edge(LEFT, buff=0.5).to_edge(DOWN, buff=0.4)
         ax = g[0]
-        title = self.text(f"L = {self.expr.text}", 24).to_corner(UL, buff=0.3)
+        title = self.text(f"L = {self.expr.text}", TYPE.label).to_corner(UL, buff=0.3)
         self.play(Create(ax), FadeIn(g[1]), FadeIn(title), run_time=0.7)
         self.play(Create(contour_mobjects(ax, self.expr, xr, yr, 8, self.pal.curve)), run_time=1.0)
         return ax
@@ -97,21 +109,21 @@ class OptimizerComparison(TwoWeightLoss, LessonMixin, Scene):
         rules = {"GD": f"GD:  w ← w − {eta:g}·∇L",
                  "Momentum": f"Momentum:  v ← {beta:g}·v + ∇L,  w ← w − {eta:g}·v",
                  "Adam": f"Adam:  w ← w − {eta_a:g}·m̂ / (√v̂ + ε)"}
-        legend = VGroup(*[self.text(rules[k], 18, colors[k]) for k in self.paths])
-        legend.add(self.text("red: −∇L at each point (direction only)", 18, self.pal.gradient))
+        legend = VGroup(*[self.text(rules[k], TYPE.small, colors[k]) for k in self.paths])
+        legend.add(self.text("red: ∇L at each point (uphill; direction only)", TYPE.small, self.pal.gradient))
         legend.arrange(DOWN, aligned_edge=LEFT, buff=0.12).to_corner(UP + RIGHT, buff=0.3)
         self.play(FadeIn(legend), run_time=0.5)
         return legend
 
     def show_round(self, ax: Axes, dots: dict, colors: dict[str, str], i: int) -> None:
-        """Step ``i`` of every optimizer: −∇L arrows at each point, then the points move, a little staggered."""
+        """Step ``i`` of every optimizer: ∇L arrows at each point, then the points move, a little staggered."""
         arrows, moves, trails = [], [], []
         for k, path in self.paths.items():
             a, b = path[i], path[i + 1]
-            d = -self.grad(a)
+            d = ax.c2p(*(a + self.grad(a))) - ax.c2p(*a)  # ∇L mapped to the screen, uphill
             n = np.linalg.norm(d)
             if n > 1e-12:
-                arrows.append(self.gradient_arrow(ax.c2p(*a), ax.c2p(*a) + np.array([d[0], d[1], 0]) / n * 0.45,
+                arrows.append(self.gradient_arrow(ax.c2p(*a), ax.c2p(*a) + d / n * 0.45,
                                                   width=4, tip=0.35))
             trails.append(Line(ax.c2p(*a), ax.c2p(*b), color=colors[k], stroke_width=3))
             moves.append(dots[k].animate.move_to(ax.c2p(*b)))

@@ -18,6 +18,7 @@ from manim import (
     FadeIn,
     FadeOut,
     GrowArrow,
+    GrowFromPoint,
     Line,
     Scene,
     VGroup,
@@ -27,6 +28,7 @@ from manim import (
 from ._base import LessonMixin, contour_mobjects, fmt, square_view
 from ._maths import gd_path, make_regression, minibatch_path, mse_grad, mse_loss
 from ._params import ParameterError, Range, check_params
+from ._typography import TYPE
 
 __all__ = ["StochasticDescent"]
 
@@ -35,7 +37,8 @@ class StochasticDescent(LessonMixin, Scene):
     """Mini-batch SGD on a line fit y ≈ w·x + b, against the full-batch gradient descent path.
 
     The data are a reproducible noisy line; each step uses a random mini-batch, so its gradient is
-    a noisy estimate of the full one.
+    a noisy estimate of the full one. At each step the mini-batch gradient ∇L_B is a red arrow at
+    the point (uphill) and the step −η∇L_B a dashed arrow to where the update puts the point.
 
     Args:
         samples: Number of data points.
@@ -73,6 +76,15 @@ class StochasticDescent(LessonMixin, Scene):
                 f"loss {fmt(self.loss(self.sgd[-1]))}, against full-batch ({fmt(self.full[-1][0])}, {fmt(self.full[-1][1])}), "
                 f"loss {fmt(self.loss(self.full[-1]))}.")
 
+    def values(self) -> dict[str, str]:
+        """``steps``, ``batch_size``, ``samples``, ``sgd_w``, ``sgd_b``, ``sgd_loss``, ``full_w``,
+        ``full_b``, ``full_loss``, ``start_loss``: as the frames show them."""
+        s, f = self.sgd[-1], self.full[-1]
+        return {"steps": str(self.steps), "batch_size": str(self.batch_size), "samples": str(self.samples),
+                "sgd_w": fmt(s[0]), "sgd_b": fmt(s[1]), "sgd_loss": fmt(self.loss(s)),
+                "full_w": fmt(f[0]), "full_b": fmt(f[1]), "full_loss": fmt(self.loss(f)),
+                "start_loss": fmt(self.loss(self.sgd[0]))}
+
     def step_table(self):
         rows = []
         for i in range(self.steps):
@@ -99,12 +111,13 @@ class StochasticDescent(LessonMixin, Scene):
         """Axes in (w, b) over both paths, with contour lines of the mean squared error."""
         xr, yr = square_view(np.vstack([self.full, self.sgd]), pad=0.15)
         sx, sy = xr[1] - xr[0], yr[1] - yr[0]
-        scale = min(6.6 / sx, 6.0 / sy)
+        scale = min(6.0 / sx, 5.6 / sy)
         self.axes_group = self.loss_axes(xr, yr, sx * scale, sy * scale, "w", "b")
         self.axes_group.to_edge(LEFT, buff=0.6).to_edge(DOWN, buff=0.45)
         ax = self.axes_group[0]
         f = lambda w1, w2: mse_loss(w1, w2, self.x, self.y)
-        title = self.text(f"L(w, b) = mean over {self.samples} points of (w·x + b − y)²", 22).to_corner(UL, buff=0.3)
+        title = self.text(f"L(w, b) = mean over {self.samples} points of (w·x + b − y)²", TYPE.label)
+        title.to_corner(UL, buff=0.3)
         self.play(Create(ax), FadeIn(self.axes_group[1]), FadeIn(title), run_time=0.7)
         self.play(Create(contour_mobjects(ax, f, xr, yr, 8, self.pal.curve, n=50)), run_time=1.0)
         return ax
@@ -113,30 +126,35 @@ class StochasticDescent(LessonMixin, Scene):
         """The full-batch path, dashed, with a legend of both update rules; returns the legend."""
         p, eta = self.pal, self.learning_rate
         full = VMobject(stroke_color=p.foreground, stroke_width=3).set_points_as_corners([ax.c2p(*q) for q in self.full])
-        legend = VGroup(self.text(f"dashed: full batch,  w ← w − {eta:g}·∇L", 18),
-                        self.text(f"solid: mini-batch of {self.batch_size},  w ← w − {eta:g}·∇L_B", 18, p.current),
-                        self.text("red: the mini-batch step −η∇L_B", 18, p.gradient))
+        legend = VGroup(self.text(f"dashed line: full batch, w ← w − {eta:g}·∇L", TYPE.small),
+                        self.text(f"solid: mini-batch of {self.batch_size}, w ← w − {eta:g}·∇L_B", TYPE.small, p.current),
+                        self.text("red: ∇L_B at the point (uphill)", TYPE.small, p.gradient),
+                        self.text("dashed arrow: the step −η∇L_B", TYPE.small, p.step))
         legend.arrange(DOWN, aligned_edge=LEFT, buff=0.12).next_to(self.axes_group, RIGHT, buff=0.4).to_edge(UP, buff=1.0)
         self.play(Create(DashedVMobject(full, num_dashes=40)), FadeIn(legend), run_time=1.0)
         return legend
 
     def show_step(self, ax: Axes, legend: VGroup, dot: Dot, i: int, a: np.ndarray, b: np.ndarray) -> None:
-        """One mini-batch step: its arrow and numbers, then the point moves and leaves a trail."""
-        arrow = self.gradient_arrow(ax.c2p(*a), ax.c2p(*b))
+        """One mini-batch step: its gradient (red, uphill), the step −η∇L_B (dashed) and the numbers,
+        then the point moves and leaves a trail."""
+        longest = float(np.linalg.norm(np.diff(self.sgd, axis=0), axis=1).max())
+        length = float(np.clip(1.1 * np.linalg.norm(a - b) / (longest + 1e-12), 0.35, 1.1))
+        arrow, step = self.gradient_and_step(ax.c2p(*a), ax.c2p(*b), length)
         info = self.step_panel(i + 1, a, (a - b) / self.learning_rate, b, self.learning_rate,
-                               name="(w, b)", nabla="∇L_B", size=18)
-        info.scale_to_fit_width(min(info.width, 6.9 - legend.get_left()[0]))
-        info.next_to(legend, DOWN, buff=0.4).align_to(legend, LEFT)
+                               name="(w, b)", nabla="∇L_B", size=TYPE.small)
+        info.next_to(legend, DOWN, buff=0.35).align_to(legend, LEFT)
         trail = Line(ax.c2p(*a), ax.c2p(*b), color=self.pal.current, stroke_width=3)
         rt = 0.25 if i < 5 else 0.12  # the first steps slowly, the rest briskly
         self.section(f"Mini-batch gradient {i + 1}", row=i)
-        self.play(GrowArrow(arrow), FadeIn(info), run_time=rt)
+        self.play(GrowArrow(arrow), GrowFromPoint(step, ax.c2p(*a)), FadeIn(info), run_time=rt)
         self.section(f"Update {i + 1}: (w, b) = ({fmt(b[0])}, {fmt(b[1])})", row=i)
-        self.play(dot.animate.move_to(ax.c2p(*b)), Create(trail), FadeOut(arrow), FadeOut(info), run_time=rt)
+        self.play(dot.animate.move_to(ax.c2p(*b)), Create(trail), FadeOut(arrow), FadeOut(step), FadeOut(info),
+                  run_time=rt)
 
     def show_end(self, legend: VGroup) -> None:
-        end = VGroup(self.text(f"mini-batch: L = {fmt(self.loss(self.sgd[-1]))}", 20, self.pal.current),
-                     self.text(f"full batch: L = {fmt(self.loss(self.full[-1]))}", 20))
+        v = self.values()
+        end = VGroup(self.text(f"mini-batch: L = {v['sgd_loss']}", TYPE.body, self.pal.current),
+                     self.text(f"full batch: L = {v['full_loss']}", TYPE.body))
         end.arrange(DOWN, aligned_edge=LEFT, buff=0.12).next_to(legend, DOWN, buff=0.4).align_to(legend, LEFT)
         self.play(FadeIn(end), run_time=0.5)
         self.wait(1)
