@@ -1,8 +1,11 @@
 #!/usr/bin/env python3
 """Speed and size benchmark of gradviz, as ratios measured in one run on this machine.
 
-    python3 scripts/benchmark.py            # the full run (several minutes)
-    python3 scripts/benchmark.py --quick    # fewer scenes and sizes, to check that it works
+    python3 scripts/benchmark.py                      # the full run (tens of minutes)
+    python3 scripts/benchmark.py --quick              # fewer scenes and sizes, to check that it works
+    python3 scripts/benchmark.py --scenes             # only the per-scene rows (8), a few minutes
+    python3 scripts/benchmark.py --scenes --baseline 1e1f209   # the same rows for that commit too
+    python3 scripts/benchmark.py --course --baseline 1e1f209   # only the course's cold build (9), both commits
 
 Targets: (1) a cold `mkdocs build` takes at most 0.6x the sum of `manim render` per scene;
 (2) a warm build takes at most 1.05x the same site without the plugin, plus 0.3 s; (3) under
@@ -12,14 +15,20 @@ are H.264 yuv420p with faststart and no larger than Manim's own output; (6) the 
 Dask cluster of 1 and 2 workers against the local pool: the speed-up and Dask's cost per task
 (`--cluster` runs only this part; the model it feeds is in docs/reference/scaling.md); (7) the
 course served with a cold cache, one block edited 2 s after the server is up: edit-to-figure is at
-most 1.5x rendering that block alone plus the longest render already running (`--serve` runs only
-this part).
+most 1.3x rendering that block alone, the background renders being paused meanwhile (`--serve` runs
+only this part); (8) each library scene with its defaults at low quality: CPU seconds of render per
+second of video within 2x of its raster limit (its final mobjects drawn for as many frames with no
+updater or transform: Cairo and the encoder alone), next to the seeds' own scenes through Manim's
+CLI, the naive anchor (`--scenes` runs only this part); (9) with `--baseline COMMIT`, the course's
+cold build at its default quality against that commit's, on this machine in the same run: at most
+0.40x (`--course` runs only this part).
 """
 
 from __future__ import annotations
 
 import argparse
 import contextlib
+import json
 import os
 import re
 import shutil
@@ -31,6 +40,7 @@ import sys
 import tempfile
 import time
 import urllib.request
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import av
@@ -56,12 +66,29 @@ def main() -> int:
     parser.add_argument("--quality", default="low", choices=sorted(SIZES))
     parser.add_argument("--cluster", action="store_true", help="only the Dask scaling run (6)")
     parser.add_argument("--serve", action="store_true", help="only the course serve run (7)")
+    parser.add_argument("--scenes", action="store_true", help="only the per-scene rows (8)")
+    parser.add_argument("--course", action="store_true", help="only the course's cold build against --baseline (9)")
+    parser.add_argument("--baseline", metavar="COMMIT", help="also measure this commit (rows 8 and 9): today's start")
+    parser.add_argument("--jobs", type=int, default=os.cpu_count() or 1,
+                        help="measurements of (8) at once (CPU seconds: more at once barely moves them)")
+    parser.add_argument("--course-quality", choices=sorted(SIZES), help="the course builds' quality (9); default: its own")
     args = parser.parse_args()
     if args.serve:
         with tempfile.TemporaryDirectory(prefix="gradviz-bench-") as folder:
             return report([serve_course(Path(folder) / "course", args.quality)])
     if args.cluster:
         return report(cluster_scaling(4 if args.quick else 8, args.quality, rounds=1 if args.quick else 2))
+    if args.scenes or args.course:
+        with tempfile.TemporaryDirectory(prefix="gradviz-bench-") as folder:
+            work = Path(folder)
+            baseline = source_tree(args.baseline, work / "baseline") if args.baseline else None
+            rows = scene_rows(work / "scenes", library_scenes()[:3] if args.quick else library_scenes(),
+                              "low", baseline, args.jobs) if args.scenes else []
+            if args.course:
+                if baseline is None:
+                    raise SystemExit("benchmark: --course compares with --baseline COMMIT; name the commit")
+                rows.append(course_cold_build(work / "course", baseline, args.course_quality))
+            return report(rows)
     scenes = library_scenes()[:3] if args.quick else library_scenes()
     counts = [2, 4] if args.quick else [5, 10, 20, 40]
     rows: list[tuple[str, str, str, bool]] = []
@@ -73,6 +100,10 @@ def main() -> int:
         rows.extend(scaling(work / "scaling", counts, args.quality))
         rows.extend(sizes(work / "size", scenes[0], ["tiny"] if args.quick else ["tiny", "low", "medium"]))
         rows.append(serve_course(work / "course", "tiny" if args.quick else args.quality))
+        baseline = source_tree(args.baseline, work / "baseline") if args.baseline else None
+        rows.extend(scene_rows(work / "scenes", scenes, "low", baseline, args.jobs))
+        if baseline is not None and not args.quick:
+            rows.append(course_cold_build(work / "course-cold", baseline, args.course_quality))
     rows.extend(cluster_scaling(4 if args.quick else 8, args.quality, rounds=1 if args.quick else 2))
     return report(rows)
 
@@ -83,6 +114,16 @@ def report(rows: list[tuple[str, str, str, bool]]) -> int:
     for name, target, measured, ok in rows:
         print(f"{name:<58} {target:<22} {measured:<28} {'yes' if ok else 'NO'}")
     return 0 if all(ok for *_, ok in rows) else 1
+
+
+def at_most(value: float, bound: float) -> bool:
+    """The check of a row whose target is an upper bound: ``value`` does not exceed ``bound``."""
+    return value <= bound
+
+
+def within(value: float, low: float, high: float) -> bool:
+    """The check of a row whose target is a range: ``low <= value <= high``."""
+    return low <= value <= high
 
 
 def library_scenes() -> list[tuple[str, str]]:
@@ -134,7 +175,7 @@ def cold_build(root: Path, scenes: list[tuple[str, str]], quality: str) -> tuple
     ratio = cold / manim_total
     print(f"cold: {len(scenes)} scenes at {quality}: manim CLI {manim_total:.1f} s, gradviz cold build {cold:.1f} s")
     return (f"(1) cold build / sum of manim render ({len(scenes)} scenes)", "<= 0.60",
-            f"{ratio:.2f} ({cold:.1f} s / {manim_total:.1f} s)", ratio <= 0.6)
+            f"{ratio:.2f} ({cold:.1f} s / {manim_total:.1f} s)", at_most(ratio, 0.6))
 
 
 def warm_build(root: Path, quality: str) -> tuple[str, str, str, bool]:
@@ -142,7 +183,7 @@ def warm_build(root: Path, quality: str) -> tuple[str, str, str, bool]:
     text = (root / "docs" / "index.md").read_text()
     plain_root = make_site(root.parent / "plain", [text], quality, enabled=False)
     plain = statistics.median(mkdocs_build(plain_root) for _ in range(3))
-    ok = warm <= 1.05 * plain + 0.3
+    ok = at_most(warm, 1.05 * plain + 0.3)
     print(f"warm: with every block cached {warm:.2f} s, plugin disabled {plain:.2f} s")
     return ("(2) warm build / plugin disabled", "<= 1.05 (+0.3 s)",
             f"{warm / plain:.2f} ({warm:.2f} s / {plain:.2f} s)", ok)
@@ -174,7 +215,7 @@ def serve_edit(root: Path, scene: tuple[str, str], quality: str) -> tuple[str, s
     ratio = elapsed / alone
     print(f"serve: save-to-video {elapsed:.1f} s; manim render of {name} alone {alone:.1f} s")
     return (f"(3) serve save-to-video / manim render alone ({name})", "<= 1.20",
-            f"{ratio:.2f} ({elapsed:.1f} s / {alone:.1f} s)", ratio <= 1.2)
+            f"{ratio:.2f} ({elapsed:.1f} s / {alone:.1f} s)", at_most(ratio, 1.2))
 
 
 #: The block edited in the course run (7): the home page's, whose old render is among the first running.
@@ -187,9 +228,9 @@ def serve_course(root: Path, quality: str, edit_after: float = 2.0) -> tuple[str
     """(7) The course served with a cold cache; one block edited ``edit_after`` s after the server is up.
 
     Measured: from saving the page to the edited block's figure in the open page (reloaded once
-    by the edit, then swapped in place by the player). The goal is at most 1.5x the time to render
-    that block alone plus the longest render already running when the page was saved: the edit
-    goes ahead of the whole queue and only waits for a render process to come free.
+    by the edit, then swapped in place by the player). The goal is at most 1.3x the time to render
+    that block alone: the edit goes ahead of the whole queue, and the background renders running
+    when the page was saved are paused until the edited block's renders are done.
     """
     root.mkdir(parents=True)
     shutil.copytree(REPO / "docs", root / "docs")
@@ -220,15 +261,174 @@ def serve_course(root: Path, quality: str, edit_after: float = 2.0) -> tuple[str
         server.wait(timeout=60)
     concurrency = os.cpu_count() or 1
     logged = [float(seconds) for seconds in RENDERED.findall(log.read_text())]
-    running, edited = logged[:concurrency], logged[concurrency:2 * concurrency]  # the edit waits for a free process
+    edited = logged[:concurrency]  # the edit's renders end first: the background ones were paused for them
     alone = render_alone(root.parent / "course-alone", (root / "docs" / name).read_text(), quality)
-    bound = alone + max(running)
-    ratio = elapsed / bound
+    ratio = elapsed / alone
     print(f"serve course: save-to-figure {elapsed:.1f} s; that block alone {alone:.1f} s (under serve: "
-          f"{', '.join(f'{r:.1f}' for r in edited)} s); renders running at the save took "
-          f"{', '.join(f'{r:.1f}' for r in running)} s")
-    return ("(7) course serve: edit-to-figure / (alone + longest running)", "<= 1.50",
-            f"{ratio:.2f} ({elapsed:.1f} s / ({alone:.1f} + {max(running):.1f}) s)", ratio <= 1.5)
+          f"{', '.join(f'{r:.1f}' for r in edited)} s); load average {os.getloadavg()[0]:.1f}")
+    return ("(7) course serve: edit-to-figure / that block alone", "<= 1.30",
+            f"{ratio:.2f} ({elapsed:.1f} s / {alone:.1f} s)", at_most(ratio, 1.3))
+
+
+#: Each seed scene (scripts/seed_scenes.py) beside the library scene that shows the same idea.
+SEED_OF = {"GradientDescent": "GradientDescent2D", "GradientField": "GradientVectorField",
+           "LearningRateComparison": "LearningRateComparison", "WeightUpdate": "WeightUpdateDemo",
+           "BatchUpdate": "BatchWeightUpdate", "WeightMatrixUpdate": "WeightMatrixUpdate"}
+#: The most a library scene may cost beside its raster limit, in CPU seconds per second of video (8).
+RASTER_BOUND = 2.0
+
+
+def scene_rows(root: Path, scenes: list[tuple[str, str]], quality: str, baseline: Path | None = None,
+               jobs: int = 1) -> list[tuple[str, str, str, bool]]:
+    """(8) Each library scene's CPU seconds per second of video against its raster limit and its seed.
+
+    Every measurement is a process of its own (``scene_cost.py``, or Manim's CLI for a seed),
+    ``jobs`` at a time; CPU time, not wall time, so that other load on a shared machine
+    and the measurements running beside each other barely move the numbers. With ``baseline`` (a
+    source tree of an earlier commit) its scenes are measured in the same run for comparison.
+    """
+    root.mkdir(parents=True)
+    width, height, fps = SIZES[quality]
+    trees = {"now": REPO, **({"before": baseline} if baseline is not None else {})}
+    jobs = {(tree, name): (scene_cost, (root / f"{tree}-{name}", path, module, name, (width, height, fps)))
+            for module, name in scenes for tree, path in trees.items()}
+    jobs.update({("seed", seed): (seed_cost, (root / f"seed-{seed}", seed, quality))
+                 for _, name in scenes if (seed := SEED_OF.get(name))})
+    with ThreadPoolExecutor(jobs) as pool:
+        futures = {key: pool.submit(function, *arguments) for key, (function, arguments) in jobs.items()}
+        costs = {key: future.result() for key, future in futures.items()}
+    rows = []
+    for _, name in scenes:
+        now = costs["now", name]
+        ratio = now["render"] / now["raster"]
+        seed = SEED_OF.get(name)
+        parts = [f"{per_second(now, 'render'):.2f} s/s = {ratio:.2f}x raster ({per_second(now, 'raster'):.2f})"]
+        if ("before", name) in costs:
+            before = costs["before", name]
+            parts.append(f"before {per_second(before, 'render'):.2f} s/s = "
+                         f"{before['render'] / before['raster']:.2f}x")
+        parts.append(f"seed {seed} {per_second(costs['seed', seed], 'render'):.2f} s/s" if seed else "no seed")
+        print(f"scene {name}: {now['frames']} frames, {now['duration']:.1f} s of video; "
+              f"render {now['render']:.1f} s CPU ({now['render_wall']:.1f} s wall), raster limit {now['raster']:.1f} s CPU")
+        rows.append((f"(8) {name}: CPU s per s of video at {quality}", f"<= {RASTER_BOUND:.2f}x raster limit",
+                     "; ".join(parts), at_most(ratio, RASTER_BOUND)))
+    return rows
+
+
+def per_second(cost: dict, which: str) -> float:
+    """CPU seconds of ``which`` (the render, or its raster limit) per second of video."""
+    return cost[which] / cost["duration"]
+
+
+def scene_cost(root: Path, tree: Path, module: str, name: str, size: tuple[int, int, int]) -> dict:
+    """scripts/scene_cost.py for one scene of the gradviz source ``tree``: its costs, as it reports them."""
+    root.mkdir(parents=True)
+    command = [sys.executable, str(REPO / "scripts" / "scene_cost.py"), module, name, *map(str, size), str(root)]
+    output, _ = run_measured(command, root, {"PYTHONPATH": str(tree)})
+    cost = json.loads(output.strip().splitlines()[-1])
+    if not cost["module_file"].startswith(str(tree)):
+        raise SystemExit(f"benchmark: {name} came from {cost['module_file']}, not from {tree}")
+    return cost
+
+
+def seed_cost(root: Path, seed: str, quality: str) -> dict:
+    """A seed scene through Manim's CLI, as its author would run it: CPU seconds (import and LaTeX included)."""
+    width, height, fps = SIZES[quality]
+    root.mkdir(parents=True)
+    command = ["manim", "render", "-r", f"{width},{height}", "--fps", str(fps), "--disable_caching",
+               "--media_dir", str(root / "media"), "--progress_bar", "none", "-v", "WARNING",
+               str(REPO / "scripts" / "seed_scenes.py"), seed]
+    _, cpu = run_measured(command, root, {})
+    (video,) = [p for p in (root / "media").rglob(f"{seed}.mp4") if "partial" not in str(p)]
+    with av.open(str(video)) as container:
+        stream = container.streams.video[0]
+        duration = float(stream.duration * stream.time_base)
+    return {"render": cpu, "duration": duration}
+
+
+def run_measured(command: list[str], cwd: Path, env: dict[str, str]) -> tuple[str, float]:
+    """Run ``command`` to its end; its standard output and the CPU seconds it and its children used."""
+    with open(cwd / "output.txt", "w+") as output, open(cwd / "errors.txt", "w+") as errors:
+        process = subprocess.Popen(command, cwd=cwd, stdout=output, stderr=errors,
+                                   env={**os.environ, "GRADVIZ_THEME": "dark", **env})
+        _, status, usage = os.wait4(process.pid, 0)
+        process.returncode = os.waitstatus_to_exitcode(status)
+        if process.returncode != 0:
+            errors.seek(0)
+            raise SystemExit(f"benchmark: {' '.join(command)} failed:\n{errors.read()[-3000:]}")
+        output.seek(0)
+        return output.read(), usage.ru_utime + usage.ru_stime
+
+
+def source_tree(commit: str, root: Path) -> Path:
+    """The gradviz sources of ``commit`` in ``root`` (``git archive``), importable with PYTHONPATH=root."""
+    root.mkdir(parents=True)
+    archive = subprocess.run(["git", "archive", commit], cwd=REPO, check=True, capture_output=True).stdout
+    subprocess.run(["tar", "-x", "-C", str(root)], input=archive, check=True)
+    (root / "mkdocs_gradviz" / "scenes").symlink_to("../scenes")  # as the installed package maps it
+    return root
+
+
+#: Builds a site with the gradviz of whichever tree is first on PYTHONPATH, the current layout or an older one.
+BUILD_DRIVER = """\
+import importlib, sys, types
+try:
+    importlib.import_module("mkdocs_gradviz.mkdocs.plugin")
+except ModuleNotFoundError:  # an older tree: the plugin was mkdocs_gradviz.plugin, the installed entry point moved
+    sys.modules["mkdocs_gradviz.mkdocs"] = types.ModuleType("mkdocs_gradviz.mkdocs")
+    sys.modules["mkdocs_gradviz.mkdocs.plugin"] = importlib.import_module("mkdocs_gradviz.plugin")
+from mkdocs.__main__ import cli
+cli(["build", "-q"])
+"""
+
+
+#: Runs the command it is given as a child subreaper: every process the command leaves behind is
+#: reaped here, so the CPU time of render processes (children of a fork server the build leaves
+#: to exit after it) is counted. Prints the command's status, wall and CPU seconds as JSON.
+REAPER = """\
+import ctypes, json, os, resource, subprocess, sys, time
+ctypes.CDLL(None).prctl(36, 1, 0, 0, 0)  # PR_SET_CHILD_SUBREAPER
+began = time.perf_counter()
+status = subprocess.call(sys.argv[1:])
+wall = time.perf_counter() - began
+while True:
+    try:
+        os.wait()
+    except ChildProcessError:
+        break
+usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+print(json.dumps({"status": status, "wall": wall, "cpu": usage.ru_utime + usage.ru_stime}))
+"""
+
+
+def course_cold_build(root: Path, baseline: Path, quality: str | None = None) -> tuple[str, str, str, bool]:
+    """(9) Each tree's own course built cold, the baseline first, then this one: CPU and wall seconds.
+
+    At the course's default quality unless ``quality`` is given. The check is on CPU seconds, which
+    other load on a shared machine barely moves; on an idle machine the wall time follows them
+    (every render process is busy until the last few renders).
+    """
+    env = {key: value for key, value in os.environ.items() if key not in ("GRADVIZ_QUALITY", "GRADVIZ_SERVE_QUALITY")}
+    if quality is not None:
+        env["GRADVIZ_QUALITY"] = quality
+    cost = {}
+    for name, tree in (("before", baseline), ("now", REPO)):
+        site = root / name
+        shutil.copytree(tree / "docs", site / "docs")
+        shutil.copy(tree / "mkdocs.yml", site / "mkdocs.yml")
+        load = os.getloadavg()[0]
+        output = subprocess.run([sys.executable, "-c", REAPER, sys.executable, "-c", BUILD_DRIVER], cwd=site,
+                                env={**env, "PYTHONPATH": str(tree)}, check=True, capture_output=True, text=True).stdout
+        cost[name] = json.loads(output.strip().splitlines()[-1])
+        if cost[name]["status"] != 0:
+            raise SystemExit(f"benchmark: the course build of {name} ({tree}) failed")
+        renders = len(list((site / ".cache" / "gradviz").rglob("manifest.json")))
+        print(f"course cold build, {name}: {cost[name]['cpu']:.0f} s CPU, {cost[name]['wall']:.0f} s wall, "
+              f"{renders} renders; load average {load:.1f} before")
+    ratio = cost["now"]["cpu"] / cost["before"]["cpu"]
+    return (f"(9) course cold build at {quality or 'its default quality'} vs baseline, CPU", "<= 0.40",
+            (f"{ratio:.2f} ({cost['now']['cpu']:.0f} s / {cost['before']['cpu']:.0f} s; wall "
+             f"{cost['now']['wall']:.0f} s / {cost['before']['wall']:.0f} s)"), at_most(ratio, 0.40))
 
 
 def render_alone(root: Path, page_text: str, quality: str) -> float:
@@ -393,19 +593,34 @@ def cluster_scaling(count: int, quality: str, rounds: int = 2) -> list[tuple[str
                     if workers == 1:
                         dispatch = min(dispatch_cost(address, timed[0], work), dispatch)
                 times[f"dask {workers}"] = min(seconds, times.get(f"dask {workers}", float("inf")))
-    overhead = dispatch
-    difference = (times["dask 1"] - times["local 1"]) / count
-    longest, total = max(singles), sum(singles)
-    model = max((total + overhead * count) / 2, longest + overhead)
     print("cluster: " + ", ".join(f"{mode} {seconds:.1f} s" for mode, seconds in times.items())
-          + f"; {count} renders at {quality} of {total / count:.2f} s on average, longest {longest:.2f} s;"
+          + f"; {count} renders at {quality} of {sum(singles) / count:.2f} s on average, longest {max(singles):.2f} s;"
           f" best of {rounds} rounds; load average {load:.1f} before, {os.getloadavg()[0]:.1f} after")
+    return cluster_rows(times, dispatch, singles)
+
+
+def cluster_rows(times: dict[str, float], overhead: float, singles: list[float],
+                 cores: int = 2) -> list[tuple[str, str, str, bool]]:
+    """The rows (6a)-(6c) from the fastest wall time of each mode, Dask's cost per task and the renders' own times.
+
+    Dask's cost must stay small beside a render (5% of the average one), the slow-down of one
+    Dask worker against one local process must be about that cost, two workers on ``cores``
+    cores must speed up by at least nothing and at most ``cores`` (5% for noise), and the time of
+    two workers must match the model of docs/reference/scaling.md.
+    """
+    count = len(singles)
+    mean, longest, total = sum(singles) / count, max(singles), sum(singles)
+    difference = (times["dask 1"] - times["local 1"]) / count
+    speed_up = times["dask 1"] / times["dask 2"]
+    model = max((total + overhead * count) / 2, longest + overhead)
     return [
-        ("(6a) Dask's cost per render task (median round trip)", "the o of the model", f"{overhead * 1000:.0f} ms", True),
-        (f"(6a') {count} renders, 1 Dask worker vs 1 local process", "(6a) per task, if quiet",
-         f"{times['dask 1']:.1f} s vs {times['local 1']:.1f} s: {difference * 1000:+.0f} ms/task", True),
-        ("(6b) speed-up of 2 Dask workers over 1", "<= 2 (2 cores)",
-         f"{times['dask 1'] / times['dask 2']:.2f} (local pool: {times['local 1'] / times['local 2']:.2f})", True),
+        ("(6a) Dask's cost per render task (median round trip)", "<= 5% of a render",
+         f"{overhead * 1000:.0f} ms ({overhead / mean:.1%})", at_most(overhead, 0.05 * mean)),
+        (f"(6a') {count} renders, 1 Dask worker vs 1 local process", "<= (6a) + 5% of a render",
+         f"{times['dask 1']:.1f} s vs {times['local 1']:.1f} s: {difference * 1000:+.0f} ms/task",
+         at_most(difference, overhead + 0.05 * mean)),
+        ("(6b) speed-up of 2 Dask workers over 1", f"1 to {cores} ({cores} cores)",
+         f"{speed_up:.2f} (local pool: {times['local 1'] / times['local 2']:.2f})", within(speed_up, 1.0, cores * 1.05)),
         ("(6c) 2 Dask workers: measured vs the model", "within 25%",
          f"{times['dask 2']:.1f} s vs {model:.1f} s", abs(times["dask 2"] - model) <= 0.25 * model),
     ]
