@@ -28,6 +28,12 @@ section.block > h2 { font-size: 1.05rem; margin: 0 0 .6rem; }
 table.values { border-collapse: collapse; font: 13px ui-monospace, monospace; margin-top: .6rem; }
 table.values td, table.values th { border: 1px solid #ddd; padding: 2px 8px; text-align: left; }
 pre { overflow-x: auto; background: #f0f0f0; padding: .5rem; }
+.admonition, details { border: 1px solid #ccc; border-left: 4px solid #888; padding: 0 .8rem; margin: .8rem 0; }
+.admonition-title, summary { font-weight: 600; }
+.tabbed-set > input { display: none; }
+.tabbed-labels { display: flex; gap: 1rem; font-weight: 600; }
+.tabbed-labels::before { content: "tabs:"; font-weight: 400; color: #666; }
+.tabbed-block { border-top: 1px dashed #bbb; margin-top: .4rem; }
 @media (max-width: 900px) { .grid { grid-template-columns: 1fr; } }
 """
 
@@ -77,7 +83,8 @@ def _block(shown: ProofBlock) -> str:
 
 def _run(title: str, frames: list[Frame]) -> str:
     items = "\n".join(
-        f'<li><figure><img src="{escape(f.path)}" width="{f.width}" height="{f.height}" alt="{escape(f.label)}">'
+        f'<li><figure><a href="{escape(f.path)}"><img src="{escape(f.path)}" width="{f.width}" height="{f.height}" '
+        f'alt="{escape(f.label)}" loading="lazy"></a>'
         f"<figcaption>{escape(f.label)}{'' if f.seconds is None else f' · {f.seconds:.2f} s'}</figcaption></figure></li>"
         for f in frames)
     return (f"<h3>{escape(title)}</h3>" if title else "") + f"<ol>\n{items}\n</ol>"
