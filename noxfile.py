@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import os
 import re
+import shutil
 from pathlib import Path
 
 import nox
@@ -91,10 +92,17 @@ def _check(session: nox.Session) -> None:
 
 
 def _wheel(session: nox.Session) -> str:
-    """The wheel of the checkout, built once per session into its temporary folder."""
-    out = Path(session.create_tmp()) / "dist"
-    session.run("rm", "-rf", str(out), external=True)
-    session.run("uv", "build", "--wheel", "--out-dir", str(out), str(ROOT), external=True, silent=True)
+    """The wheel of the checkout, built from a copy of it in the session's temporary folder.
+
+    setuptools writes build/ and the egg-info into the folder it builds: two sessions building
+    the checkout itself at once (nox --parallel, or two nox commands) would break each other's wheel.
+    """
+    tmp = Path(session.create_tmp())
+    source, out = tmp / "source", tmp / "dist"
+    session.run("rm", "-rf", str(source), str(out), external=True)
+    shutil.copytree(ROOT, source, ignore=shutil.ignore_patterns(".git", ".nox", ".cache", "node_modules", "site",
+                                                                "build", "dist", "*.egg-info", "__pycache__"))
+    session.run("uv", "build", "--wheel", "--out-dir", str(out), str(source), external=True, silent=True)
     (wheel,) = out.glob("*.whl")
     return str(wheel)
 
