@@ -101,7 +101,8 @@ def _wheel(session: nox.Session) -> str:
     source, out = tmp / "source", tmp / "dist"
     session.run("rm", "-rf", str(source), str(out), external=True)
     shutil.copytree(ROOT, source, ignore=shutil.ignore_patterns(".git", ".nox", ".cache", "node_modules", "site",
-                                                                "build", "dist", "*.egg-info", "__pycache__"))
+                                                                "build", "dist", "*.egg-info", "__pycache__"),
+                    symlinks=True)
     session.run("uv", "build", "--wheel", "--out-dir", str(out), str(source), external=True, silent=True)
     (wheel,) = out.glob("*.whl")
     return str(wheel)
