@@ -18,22 +18,38 @@ from pathlib import Path
 
 import pytest
 from support.course import Course, ZensicalCourse, course_for_run, zensical_course_for_run
-from support.paths import FIXTURE_SCENES, TESTS
+from support.paths import TESTS
 from support.site import Site
 
 #: The marker of each layer's folder.
 LAYERS = {"unit": "unit", "build": "render", "browser": "browser", "cluster": "cluster"}
+#: Modules of tests/unit that play every library scene's construct through the rule recorder: no render, but
+#: minutes of CPU in all. They run with the whole suite; the quick check (`pytest -m unit`) leaves them out.
+RULE_MODULES = {"test_scene_rules", "test_rule_mutants"}
+#: Seconds one rule check may take: a long scene's recording, on a loaded machine.
+RULE_TIMEOUT = 900
 #: Layers whose modules share expensive module fixtures: their tests stay together in one process.
 GROUPED_LAYERS = {"build", "browser", "cluster"}
+#: The fixtures that read the course; their tests run in one process, one after the other, after one build.
+COURSE_FIXTURES = {"course", "course_url", "zensical_course"}
+#: Seconds a course test may take, the course build (every library scene, both palettes) included.
+COURSE_TIMEOUT = 1800
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
     """Mark each test with its layer; keep each heavy module's tests in one xdist group; start the longest first."""
     for item in items:
         layer = _layer(item)
-        if layer in LAYERS:
+        if Path(str(item.path)).stem in RULE_MODULES:
+            item.add_marker("slow")  # not the quick check: see RULE_MODULES
+            item.add_marker(pytest.mark.timeout(RULE_TIMEOUT))
+        elif layer in LAYERS:
             item.add_marker(LAYERS[layer])
-        if layer in GROUPED_LAYERS and not item.get_closest_marker("xdist_group"):
+        if COURSE_FIXTURES & set(getattr(item, "fixturenames", ())):
+            # The first test to ask builds the course (minutes): the set-up counts against its timeout.
+            item.add_marker(pytest.mark.timeout(COURSE_TIMEOUT))
+            item.add_marker(pytest.mark.xdist_group("course"))
+        elif layer in GROUPED_LAYERS and not item.get_closest_marker("xdist_group"):
             item.add_marker(pytest.mark.xdist_group(Path(str(item.path)).stem))
     # xdist hands out groups in collection order: the slow ones first, so none starts last on an idle machine.
     items.sort(key=lambda item: (not item.get_closest_marker("slow"), _layer(item) == "unit"))
@@ -76,5 +92,3 @@ def zensical_course(run_folder: Path) -> ZensicalCourse:
 def _quiet_mkdocs_logs(caplog: pytest.LogCaptureFixture):
     caplog.set_level(logging.INFO, logger="mkdocs")
 
-
-__all__ = ["FIXTURE_SCENES"]

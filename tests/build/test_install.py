@@ -13,17 +13,27 @@ import zipfile
 from pathlib import Path
 
 import pytest
+from filelock import FileLock
 from support.docs import between
 from support.paths import REPO, SCENES_PAGE
+
+#: Wheels of the declared dependencies, kept between runs and checkouts so that a clean install is quick.
+WHEELHOUSE = Path(os.environ.get("GRADVIZ_WHEELHOUSE", Path.home() / ".cache" / "gradviz-tests" / "wheelhouse"))
+#: Installing the dependencies of a clean environment takes minutes the first time.
+pytestmark = [pytest.mark.slow, pytest.mark.timeout(2400)]
 
 
 @pytest.fixture(scope="module")
 def dist(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """An sdist and a wheel built from a copy of the checkout, the wheel from the sdist (``python -m build``)."""
     source = tmp_path_factory.mktemp("source") / "gradviz"
-    ignore = shutil.ignore_patterns(".git", ".cache", "node_modules", "site", "build", "dist", "*.egg-info",
-                                    "__pycache__")
-    shutil.copytree(REPO, source, ignore=ignore, symlinks=True)
+    # What a release is made from: the checkout's files, not its caches or environments (.nox, .cache, site/).
+    listed = subprocess.run(["git", "ls-files", "--cached", "--others", "--exclude-standard", "-z"], cwd=REPO,
+                            capture_output=True, check=True, timeout=60).stdout.decode().split("\0")
+    for name in filter(None, listed):
+        if (REPO / name).is_file():
+            (source / name).parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy2(REPO / name, source / name)
     out = tmp_path_factory.mktemp("dist")
     subprocess.run([sys.executable, "-m", "build", "--no-isolation", "--outdir", str(out), str(source)],
                    check=True, capture_output=True, timeout=300)
@@ -32,13 +42,41 @@ def dist(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 @pytest.fixture(scope="module")
 def venv(dist: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """A new virtual environment with the wheel installed (its heavy dependencies reused from the system)."""
+    """A new virtual environment, blind to the system's packages, with the wheel and what it declares it needs.
+
+    pip resolves the wheel's declared dependencies from a local wheelhouse, kept between runs
+    (``WHEELHOUSE``); when the wheelhouse cannot satisfy them (the first run, or a changed
+    requirement), it is filled from the package index first. Either way nothing but the declared
+    requirements decides what gets installed.
+    """
     root = tmp_path_factory.mktemp("venv") / "env"
-    subprocess.run([sys.executable, "-m", "venv", "--system-site-packages", str(root)], check=True, timeout=120)
+    subprocess.run([sys.executable, "-m", "venv", str(root)], check=True, timeout=120)
     (wheel,) = dist.glob("*.whl")
-    subprocess.run([str(root / "bin" / "python"), "-m", "pip", "install", "-q", "--no-deps", "--no-index",
-                    str(wheel)], check=True, timeout=300)
+    python = str(root / "bin" / "python")
+    install = [python, "-m", "pip", "install", "--quiet", "--disable-pip-version-check", "--no-index",
+               "--find-links", str(WHEELHOUSE), str(wheel)]
+    WHEELHOUSE.mkdir(parents=True, exist_ok=True)
+    with FileLock(WHEELHOUSE.parent / "wheelhouse.lock"):  # one filler at a time, across test processes and runs
+        if subprocess.run(install, capture_output=True, timeout=900, check=False).returncode != 0:
+            subprocess.run([sys.executable, "-m", "pip", "wheel", "--quiet", "--disable-pip-version-check",
+                            "--wheel-dir", str(WHEELHOUSE), "--find-links", str(WHEELHOUSE), str(wheel)],
+                           check=True, timeout=1800)
+            for own in WHEELHOUSE.glob("mkdocs_gradviz-*.whl"):  # the wheel under test comes from dist, always
+                own.unlink()
+            subprocess.run(install, check=True, timeout=900)
     return root
+
+
+def test_the_clean_environment_holds_the_declared_dependencies_only(venv: Path) -> None:
+    """pip finds every declared requirement met, and a development tool that is not declared is absent."""
+    python = str(venv / "bin" / "python")
+    check = subprocess.run([python, "-m", "pip", "check"], capture_output=True, text=True, timeout=120, check=False)
+    assert check.returncode == 0, check.stdout + check.stderr
+    for declared in ("mkdocs", "material", "manim", "av", "PIL", "filelock"):
+        subprocess.run([python, "-c", f"import {declared}"], check=True, timeout=120, env={**os.environ, "PYTHONPATH": ""})
+    undeclared = subprocess.run([python, "-c", "import pytest"], capture_output=True, timeout=120, check=False,
+                                env={**os.environ, "PYTHONPATH": ""})
+    assert undeclared.returncode != 0, "the environment sees packages it did not install"
 
 
 def test_twine_accepts_both_distributions(dist: Path) -> None:

@@ -70,40 +70,6 @@ def test_site_on_a_sub_path_has_no_broken_internal_link(project: Path, directory
     assert broken_links(site, SITE_URL) == []
 
 
-def test_the_check_reports_missing_videos_posters_assets_and_pages(tmp_path: Path) -> None:
-    """A page referring to files that are not there is reported, one line per reference."""
-    (tmp_path / "lesson").mkdir()
-    (tmp_path / "assets").mkdir()
-    (tmp_path / "assets" / "here.css").write_text("", encoding="utf-8")
-    (tmp_path / "lesson" / "index.html").write_text(textwrap.dedent("""\
-        <link rel="stylesheet" href="../assets/here.css"><link rel="stylesheet" href="../assets/gone.css">
-        <script src="/course/assets/gone.js"></script>
-        <a href="../">home</a> <a href="../missing/#top">missing page</a> <a href="#local">here</a>
-        <a href="https://example.github.io/course/nowhere/">absolute, into the site</a>
-        <a href="https://www.mkdocs.org/">external</a> <a href="mailto:a@b.c">mail</a>
-        <video src="../assets/v.mp4" poster="../assets/v.png"><source src="../assets/w.webm"></video>
-        <img src="../assets/here.css?v=1">
-        """), encoding="utf-8")
-    (tmp_path / "index.html").write_text('<a href="lesson/">lesson</a>', encoding="utf-8")
-    assert [line.split(": ", 1)[1] for line in broken_links(tmp_path, SITE_URL)] == [
-        "<link href='../assets/gone.css'>",
-        "<script src='/course/assets/gone.js'>",
-        "<a href='../missing/#top'>",
-        "<a href='https://example.github.io/course/nowhere/'>",
-        "<video src='../assets/v.mp4'>",
-        "<video poster='../assets/v.png'>",
-        "<source src='../assets/w.webm'>",
-    ]
-
-
-def test_a_link_above_the_sub_path_is_broken(tmp_path: Path) -> None:
-    """A root-relative URL that leaves /course/ (as a site built without site_url's path would) is reported."""
-    (tmp_path / "assets").mkdir()
-    (tmp_path / "assets" / "gradviz.js").write_text("", encoding="utf-8")
-    (tmp_path / "index.html").write_text('<script src="/assets/gradviz.js"></script>', encoding="utf-8")
-    assert broken_links(tmp_path, SITE_URL) == ["index.html: <script src='/assets/gradviz.js'>"]
-
-
 def _write_project(root: Path) -> Path:
     (root / "scenes").symlink_to(FIXTURE_SCENES, target_is_directory=True)
     for name, text in PAGES.items():
