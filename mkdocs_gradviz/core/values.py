@@ -46,7 +46,8 @@ _BODY = re.compile(r"^(?P<id>[A-Za-z][\w-]*)\.(?P<name>[A-Za-z_]\w*)(?:@(?P<at>[
 #: HTML that is never prose: code, scripts, comments, and the tags themselves (their attributes).
 _NOT_PROSE = re.compile(r"<(pre|code|script|style|textarea)\b.*?</\1\s*>|<!--.*?-->|<[^>]*>", re.S | re.I)
 _FENCE = re.compile(r"^[ \t>]*(`{3,}|~{3,})")
-_CODE_SPAN = re.compile(r"(`+)(?!`).*?(?<!`)\1(?!`)")
+#: An inline code span, which may run over several lines of one paragraph (never over a blank line).
+_CODE_SPAN = re.compile(r"(`+)(?!`)(?:[^\n]|\n(?![ \t]*\n))*?(?<!`)\1(?!`)")
 
 
 class QuotedBlock(Protocol):
@@ -250,17 +251,16 @@ class _SourceRef:
 
 def _source_lines(source: str) -> list[_SourceRef]:
     """The references of a page's Markdown outside code, with their lines, in order."""
-    found, fence = [], ""
-    for number, line in enumerate(source.replace("\r\n", "\n").split("\n"), start=1):
+    prose, fence = [], ""
+    for line in source.replace("\r\n", "\n").split("\n"):
         match = _FENCE.match(line)
         if match and (not fence or (match.group(1)[0] == fence[0] and len(match.group(1)) >= len(fence))):
             fence = "" if fence else match.group(1)
-            continue
-        if fence:
-            continue
-        found += [_SourceRef(m.group("body"), number) for m in REFERENCE.finditer(_CODE_SPAN.sub("", line))
-                  if not m.group("escape")]
-    return found
+            line = ""
+        prose.append("" if fence else line)  # blanked, not dropped: every line keeps its number
+    text = _CODE_SPAN.sub(lambda span: "\n" * span.group(0).count("\n"), "\n".join(prose))
+    return [_SourceRef(m.group("body"), text.count("\n", 0, m.start()) + 1) for m in REFERENCE.finditer(text)
+            if not m.group("escape")]
 
 
 def _claim_line(refs: list[_SourceRef], body: str) -> int:

@@ -167,3 +167,11 @@ def test_pages_that_quote_without_any_block_are_found_before_a_build(tmp_path: P
     message = (":gradviz[d.final_w]: no block with id 'd' on this page; no block on this page has an id (give one "
                "with id: <name> in the block)")
     assert found == [("b.md", 5, message)]
+
+
+def test_a_code_span_over_two_lines_hides_its_reference_from_the_line_count() -> None:
+    """Inline code may run over a line break; a reference inside it is not the prose's, whose line stays true."""
+    source = "# P\n\nThe error `docs/p.md:9:\n:gradviz[descent.nope]: no value`.\n\nBut :gradviz[descent.nope] here.\n"
+    html = "<p>The error <code>docs/p.md:9:\n:gradviz[descent.nope]: no value</code>.</p><p>But :gradviz[descent.nope] here.</p>"
+    _, errors = quote(html, [block("scene: Descent\nid: descent")], source)
+    assert [e.line for e in errors] == [6]
