@@ -228,3 +228,31 @@ def test_rendered_files_are_where_the_html_points(built) -> None:
                        if Path(u).suffix in RENDER_SUFFIXES}
     published = {p.name for p in (site.site / "assets" / "gradviz").iterdir() if p.suffix in RENDER_SUFFIXES}
     assert referenced == published
+
+
+def test_a_still_is_stored_in_the_smaller_of_lossless_png_and_webp(built) -> None:
+    """Each still's file is lossless and no larger than the same pixels in the other format, and the page links it."""
+    import io
+
+    import numpy as np
+    from PIL import Image
+
+    site, plugin = built
+    options = {"png": {"optimize": True}, "webp": {"lossless": True, "quality": 100, "method": 4}}
+    stills = [entry for block in plugin.run.blocks for entry in block.entries.values() if entry.result.kind == "image"]
+    assert len(stills) >= 5
+    codecs = set()
+    for entry in stills:
+        (path,) = entry.files().values()
+        assert path.suffix == f".{entry.result.codec}" and entry.result.codec in options
+        with Image.open(path) as picture:
+            pixels = np.asarray(picture.convert("RGB"))
+        other = "webp" if entry.result.codec == "png" else "png"
+        buffer = io.BytesIO()
+        Image.fromarray(pixels).save(buffer, format=other.upper(), **options[other])
+        with Image.open(io.BytesIO(buffer.getvalue())) as again:
+            assert np.array_equal(np.asarray(again.convert("RGB")), pixels), "both encodings are lossless"
+        assert path.stat().st_size <= len(buffer.getvalue()), (path.name, path.stat().st_size, len(buffer.getvalue()))
+        codecs.add(entry.result.codec)
+    html = "".join(p.read_text(encoding="utf-8") for p in site.site.rglob("*.html"))
+    assert all(f".{codec}\"" in html for codec in codecs), codecs
