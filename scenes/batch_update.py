@@ -24,10 +24,9 @@ from manim import (
     ValueTracker,
     VGroup,
     Write,
-    always_redraw,
 )
 
-from ._base import LessonMixin, fmt
+from ._base import CheapCopies, LessonMixin, fmt
 from ._maths import batch_gradients
 from ._params import ParameterError, Range, check_params
 from ._typography import TYPE, tex
@@ -35,7 +34,7 @@ from ._typography import TYPE, tex
 __all__ = ["BatchUpdate"]
 
 
-class BatchUpdate(LessonMixin, Scene):
+class BatchUpdate(CheapCopies, LessonMixin, Scene):
     """A mini-batch processed sample by sample for one weight, then a single averaged update.
 
     Each sample (x, y) contributes ∂L/∂w = (w·x − y)·x for L = ½(w·x − y)²; the running sum is drawn
@@ -70,6 +69,17 @@ class BatchUpdate(LessonMixin, Scene):
                 + f"; their average {fmt(self.mean_grad)} with η = {self.learning_rate:g} moves w from "
                 f"{fmt(self.start)} to {fmt(self.new_w)}.")
 
+    def values(self) -> dict[str, str]:
+        """Each sample's gradient (``grad_1``, ...), their ``sum`` and ``average``, the weight before and after,
+        and ``best_w``, the weight that minimises the batch's loss (Σ x y / Σ x²)."""
+        out = {f"grad_{i + 1}": fmt(float(g)) for i, g in enumerate(self.grads)}
+        out |= {"samples": str(len(self.inputs)), "sum": fmt(float(np.sum(self.grads))), "average": fmt(self.mean_grad),
+                "start": fmt(self.start), "new_w": fmt(self.new_w)}
+        xx = float(np.dot(self.inputs, self.inputs))
+        if xx > 0:
+            out["best_w"] = fmt(float(np.dot(self.inputs, self.targets)) / xx)
+        return out
+
     def step_table(self):
         rows = [[i + 1, x, y, round(float(g), 4), round(float(np.sum(self.grads[: i + 1])), 4)]
                 for i, (x, y, g) in enumerate(zip(self.inputs, self.targets, self.grads, strict=True))]
@@ -84,21 +94,21 @@ class BatchUpdate(LessonMixin, Scene):
                       self.text(f"after the batch: w ← w − {eta:g}·∇w", TYPE.small, p.muted)).arrange(DOWN, buff=0.12)
         self.section("The loss, the connection and the batch")
         self.play(FadeIn(loss.to_edge(UP, buff=0.2)), run_time=0.5)
-        n1, n2, conn, w = self.show_connection()
+        n1, n2, conn, w, label = self.show_connection()
         samples = self.show_samples()
         self.accumulate(samples, n1, n2)
-        self.apply_update(conn, w)
+        self.apply_update(conn, w, label)
 
-    def show_connection(self) -> tuple[Circle, Circle, Line, ValueTracker]:
+    def show_connection(self) -> tuple[Circle, Circle, Line, ValueTracker, VGroup]:
         """Two neurons and the connection whose weight (a ValueTracker) is shown above it."""
         p = self.pal
         n1, n2 = (Circle(0.35, color=p.muted, fill_color=p.background, fill_opacity=1, stroke_width=4)
                   .move_to(side * 2.2 + UP * 1.8) for side in (LEFT, RIGHT))
         conn = Line(n1.get_right(), n2.get_left(), color=p.foreground, stroke_width=5)
         w = ValueTracker(self.start)
-        label = always_redraw(lambda: self.text(f"w = {fmt(w.get_value())}", TYPE.label, mono=True).next_to(conn, UP, buff=0.15))
+        label = self.weight_label(w).next_to(conn, UP, buff=0.15)
         self.play(GrowFromCenter(n1), GrowFromCenter(n2), Create(conn), FadeIn(label), run_time=0.6)
-        return n1, n2, conn, w
+        return n1, n2, conn, w, label
 
     def show_samples(self) -> VGroup:
         samples = VGroup()
@@ -115,7 +125,7 @@ class BatchUpdate(LessonMixin, Scene):
         base = DOWN * 1.65
         total = np.cumsum(self.grads)
         unit = 3.0 / max(float(np.max(np.abs(total))), 1e-9)
-        acc = Line(base, base + RIGHT * 0.001, color=p.gradient, stroke_width=7)
+        acc = self.gradient_arrow(base, base + RIGHT * 0.001, width=7, tip=0.12)  # an arrow from the start: it grows
         self.add(acc)
         sum_label = self.text("Σ ∂L/∂w = 0.000", TYPE.body, p.gradient, mono=True).move_to(DOWN * 1.15)
         self.play(FadeIn(sum_label), run_time=0.3)
@@ -130,7 +140,7 @@ class BatchUpdate(LessonMixin, Scene):
             self.play(FadeIn(value), Transform(acc, bar), Transform(sum_label, new_sum), FadeOut(pulse),
                       sample[0].animate.set_stroke(p.muted, width=3), run_time=0.5)
 
-    def apply_update(self, conn: Line, w: ValueTracker) -> None:
+    def apply_update(self, conn: Line, w: ValueTracker, label: VGroup) -> None:
         """The average of the summed gradients, the update with its numbers, then the one change of w."""
         p, n = self.pal, len(self.inputs)
         avg = MathTex(r"\nabla w = \frac{1}{n}\sum_i \nabla w_i", color=p.gradient, font_size=tex(TYPE.body))
@@ -141,7 +151,9 @@ class BatchUpdate(LessonMixin, Scene):
         line = self.update_line(self.start, self.learning_rate, self.mean_grad, self.new_w).to_edge(DOWN, buff=0.35)
         self.play(FadeIn(line), run_time=0.4)
         self.section(f"The one update: w = {fmt(self.new_w)}")
-        self.play(w.animate.set_value(self.new_w), conn.animate.set_color(p.updated), run_time=0.8)
+        above = lambda m: m.next_to(conn, UP, buff=0.15)  # centred over the connection, as the number's width changes
+        self.play(w.animate.set_value(self.new_w), self.counting(label, w, above), conn.animate.set_color(p.updated),
+                  run_time=0.8)
         self.play(conn.animate.set_color(p.foreground), run_time=0.3)
         self.wait(1)
 

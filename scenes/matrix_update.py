@@ -21,7 +21,7 @@ from manim import (
     Write,
 )
 
-from ._base import LessonMixin, fmt
+from ._base import CheapCopies, LessonMixin, fmt
 from ._maths import matrix_gradient
 from ._params import ParameterError, Range, check_params
 from ._typography import TYPE, tex
@@ -31,7 +31,7 @@ __all__ = ["WeightMatrixUpdate"]
 _SUB = str.maketrans("0123456789", "₀₁₂₃₄₅₆₇₈₉")
 
 
-class WeightMatrixUpdate(LessonMixin, Scene):
+class WeightMatrixUpdate(CheapCopies, LessonMixin, Scene):
     """One gradient step on a weight matrix W for L = ½‖W x − y‖², so ∇W = (W x − y) xᵀ.
 
     Args:
@@ -69,6 +69,25 @@ class WeightMatrixUpdate(LessonMixin, Scene):
         return (f"One gradient step with η = {self.learning_rate:g} on a {r}×{c} weight matrix for "
                 f"L = ½‖Wx − y‖²: the loss falls from {self._loss(self.weights):.4f} to "
                 f"{self._loss(self.new_weights):.4f}.")
+
+    def values(self) -> dict[str, str]:
+        """Entries of W, ∇W and W_new (``w_21``, ``grad_21``, ``new_21``: row 2, column 1), the prediction
+        and error of each output (``prediction_1``, ``error_1``), the loss before and after, and what one
+        step does to them: each error times ``error_factor`` = 1 − η‖x‖², the loss times its square."""
+        out = {}
+        for (i, j), w in np.ndenumerate(self.weights):
+            name = f"{i + 1}{j + 1}"
+            out |= {f"w_{name}": fmt(w), f"grad_{name}": fmt(self.grad[i, j]), f"new_{name}": fmt(self.new_weights[i, j])}
+        prediction = self.weights @ self.inputs
+        for i, (yhat, y) in enumerate(zip(prediction, self.targets, strict=True)):
+            out |= {f"prediction_{i + 1}": fmt(yhat), f"error_{i + 1}": fmt(yhat - y)}
+        before, after = self._loss(self.weights), self._loss(self.new_weights)
+        factor = 1 - self.learning_rate * float(self.inputs @ self.inputs)
+        out |= {"loss_before": f"{before:.4f}", "loss_after": f"{after:.4f}", "error_factor": fmt(factor),
+                "loss_factor": fmt(factor**2), "x_norm2": fmt(float(self.inputs @ self.inputs))}
+        if before > 0:
+            out["loss_cut_percent"] = f"{100 * (1 - after / before):.0f}"
+        return out
 
     def step_table(self):
         rows = []

@@ -21,7 +21,7 @@ from manim import (
     interpolate_color,
 )
 
-from ._base import LessonMixin, fmt
+from ._base import CheapCopies, LessonMixin, fmt
 from ._maths import mlp_backward
 from ._params import ParameterError, Range, check_params
 from ._typography import TYPE, tex
@@ -29,7 +29,7 @@ from ._typography import TYPE, tex
 __all__ = ["NetworkGradients"]
 
 
-class NetworkGradients(LessonMixin, Scene):
+class NetworkGradients(CheapCopies, LessonMixin, Scene):
     """A small tanh network whose neurons and connections light up by |gradient|, output to input.
 
     One forward and backward pass of L = ½‖ŷ − y‖² on the given sample; neuron colour shows
@@ -63,6 +63,26 @@ class NetworkGradients(LessonMixin, Scene):
         per = ", ".join(f"layer {i + 1}: {float(np.abs(d).max()):.3f}" for i, d in enumerate(self.net.deltas))
         return (f"Backpropagation through a {'-'.join(map(str, self.layers))} tanh network on one sample "
                 f"(loss {self.net.loss:.3f}); the largest |gradient| per layer, from input to output, is {per}.")
+
+    def values(self) -> dict[str, str]:
+        """The ``loss``; per layer l (1 is the input) the largest |∂L/∂z| (``max_delta_1``, ...) and each
+        neuron's ∂L/∂z (``delta_2_3``: layer 2, neuron 3); per weight matrix l (from layer l to l + 1) the
+        largest and the mean |∂L/∂W| (``max_dw_1``, ``mean_dw_1``); and how much each shrinks from the
+        output back to the input (``delta_shrink``, ``max_dw_shrink``, ``mean_dw_shrink``)."""
+        deltas = [np.abs(d) for d in self.net.deltas]
+        grads = [np.abs(g) for g in self.net.weight_grads]
+        out = {"loss": f"{self.net.loss:.3f}", "layers": str(len(self.layers))}
+        for li, d in enumerate(self.net.deltas):
+            out[f"max_delta_{li + 1}"] = fmt(float(deltas[li].max()))
+            out |= {f"delta_{li + 1}_{j + 1}": fmt(float(v)) for j, v in enumerate(d)}
+        for li, g in enumerate(grads):
+            out |= {f"max_dw_{li + 1}": fmt(float(g.max())), f"mean_dw_{li + 1}": fmt(float(g.mean()))}
+        for name, first, last in (("delta_shrink", deltas[0].max(), deltas[-1].max()),
+                                  ("max_dw_shrink", grads[0].max(), grads[-1].max()),
+                                  ("mean_dw_shrink", grads[0].mean(), grads[-1].mean())):
+            if first > 0:
+                out[name] = fmt(float(last / first), 1)
+        return out
 
     def step_table(self):
         rows = []

@@ -21,11 +21,10 @@ from manim import (
     ValueTracker,
     VGroup,
     Write,
-    always_redraw,
     interpolate_color,
 )
 
-from ._base import LessonMixin, fmt
+from ._base import CheapCopies, LessonMixin, fmt
 from ._maths import Step, neuron_steps
 from ._params import ParameterError, Range, check_params
 from ._typography import TYPE, tex
@@ -33,7 +32,7 @@ from ._typography import TYPE, tex
 __all__ = ["WeightUpdate"]
 
 
-class WeightUpdate(LessonMixin, Scene):
+class WeightUpdate(CheapCopies, LessonMixin, Scene):
     """One weight on a connection between two neurons, updated step by step.
 
     The gradient comes from the squared error L = ½(w·x − y)² on one data point (x, y), unless
@@ -66,9 +65,32 @@ class WeightUpdate(LessonMixin, Scene):
         super().__init__(**kwargs)
 
     @property
+    def last_grad(self) -> float:
+        """The gradient the convergence test reads: at the final weight, or the last one given."""
+        return self.final_grad if self.final_grad is not None else self.trace[-1].grad
+
+    @property
     def converged(self) -> bool:
-        g = self.final_grad if self.final_grad is not None else self.trace[-1].grad
-        return abs(g) < self.tolerance
+        return abs(self.last_grad) < self.tolerance
+
+    def values(self) -> dict[str, str]:
+        """The weight after each step (``w_1``, ...), each step's gradient (``grad_1``, ...), the end state,
+        and, for a loss on one data point, the first prediction, its error and the weight that fits it."""
+        last = self.trace[-1]
+        out = {"start": fmt(self.start), "final_w": fmt(last.new_w), "steps": str(len(self.trace)),
+               "final_grad": fmt(self.last_grad), "tolerance": f"{self.tolerance:g}",
+               "converged": "yes" if self.converged else "no"}
+        for s in self.trace:
+            out[f"grad_{s.index}"] = fmt(s.grad)
+            out[f"w_{s.index}"] = fmt(s.new_w)
+        if not self.gradients:
+            out["prediction"] = fmt(self.start * self.x)
+            out["error"] = fmt(self.start * self.x - self.y)
+            # Each step multiplies the error w·x − y by 1 − η x², which is what makes it converge or not.
+            out["error_factor"] = fmt(1 - self.learning_rate * self.x**2)
+            if self.x != 0:
+                out["best_w"] = fmt(self.y / self.x)
+        return out
 
     def describe(self) -> str:
         src = ("the given gradients" if self.gradients
@@ -92,11 +114,11 @@ class WeightUpdate(LessonMixin, Scene):
                            color=p.foreground, font_size=tex(TYPE.label))
         self.section("The loss and the connection's weight")
         self.play(FadeIn(loss.to_edge(UP, buff=0.4)), run_time=0.5)
-        conn, w, eq = self.show_connection()
+        conn, w, label, eq = self.show_connection()
         gmax = max(abs(s.grad) for s in self.trace) or 1.0
         shown = VGroup()
         for s in self.trace:
-            shown = self.show_step(conn, w, eq, s, gmax, shown)
+            shown = self.show_step(conn, w, label, eq, s, gmax, shown)
         self.section("Converged or not")
         if self.converged:
             msg = self.text(f"Converged: |∂L/∂w| < {self.tolerance:g}", TYPE.label, p.minimum)
@@ -106,21 +128,22 @@ class WeightUpdate(LessonMixin, Scene):
                   run_time=0.6)
         self.wait(1)
 
-    def show_connection(self) -> tuple[Line, ValueTracker, MathTex]:
-        """Two neurons, the connection whose weight is a ValueTracker shown above it, the update rule."""
+    def show_connection(self) -> tuple[Line, ValueTracker, VGroup, MathTex]:
+        """Two neurons, the connection with its weight shown above it (a ValueTracker), the update rule."""
         p = self.pal
         n1, n2 = (Circle(0.45, color=p.muted, fill_color=p.background, fill_opacity=1, stroke_width=4)
                   .shift(side * 2.6 + UP * 0.6) for side in (LEFT, RIGHT))
         conn = Line(n1.get_right(), n2.get_left(), stroke_width=6, color=p.foreground)
         w = ValueTracker(self.start)
-        label = always_redraw(lambda: self.text(f"w = {fmt(w.get_value())}", TYPE.label, mono=True).next_to(conn, UP, buff=0.25))
+        label = self.weight_label(w).next_to(conn, UP, buff=0.25)
         eq = MathTex(r"w_{\text{new}} = w - \eta\,\frac{\partial L}{\partial w}", r"\qquad \eta = " + f"{self.learning_rate:g}",
                      color=p.foreground, font_size=tex(TYPE.label)).to_edge(DOWN, buff=0.45)
         self.play(GrowFromCenter(n1), GrowFromCenter(n2), Create(conn), FadeIn(label), run_time=0.7)
         self.play(Write(eq), run_time=0.6)
-        return conn, w, eq
+        return conn, w, label, eq
 
-    def show_step(self, conn: Line, w: ValueTracker, eq: MathTex, s: Step, gmax: float, shown: VGroup) -> VGroup:
+    def show_step(self, conn: Line, w: ValueTracker, label: VGroup, eq: MathTex, s: Step, gmax: float,
+                  shown: VGroup) -> VGroup:
         """The gradient (the connection reddens with its size) and the update's numbers, then w counts over.
 
         ``shown`` (the previous step's numbers) gives way to this step's, which stay until the next
@@ -135,6 +158,8 @@ class WeightUpdate(LessonMixin, Scene):
         swap = [FadeOut(shown)] if len(shown) else []
         self.play(*swap, FadeIn(g), conn.animate.set_color(tint), FadeIn(line), run_time=0.4)
         self.section(f"Update {s.index}: w = {fmt(s.new_w)}", row=s.index - 1)
-        self.play(w.animate.set_value(s.new_w), conn.animate.set_color(p.updated), run_time=0.6)
+        above = lambda m: m.next_to(conn, UP, buff=0.25)  # centred over the connection, as the number's width changes
+        self.play(w.animate.set_value(s.new_w), self.counting(label, w, above), conn.animate.set_color(p.updated),
+                  run_time=0.6)
         self.wait(0.3)
         return VGroup(g, line)
