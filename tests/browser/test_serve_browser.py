@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import functools
 import queue
-import socket
 import tempfile
 import textwrap
 import threading
@@ -23,14 +22,13 @@ import pytest
 from mkdocs.commands.build import build
 from mkdocs.config import load_config
 from mkdocs.livereload import LiveReloadServer
-from playwright.sync_api import Browser, Page, sync_playwright
+from playwright.sync_api import Browser, Page
+from support.paths import FIXTURE_SCENES
+from support.waiting import free_port
 
 from mkdocs_gradviz.core import engine
 from mkdocs_gradviz.core.render_queue import RenderQueue
 
-FIXTURE_SCENES = Path(__file__).parents[1] / "fixtures" / "scenes"
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-                 "--disable-sync", "--no-first-run", "--autoplay-policy=no-user-gesture-required"]
 EVENT = 60_000  # ms: a safety net against a hang, never a measure of speed
 FILLER = "\n".join(f"Paragraph {n}: a line of prose long enough to wrap once or twice in a reading column, so that "
                    "the page scrolls well past one screen.\n" for n in range(1, 30))
@@ -93,12 +91,6 @@ class Served:
         assert not self.server._want_rebuild and self.builds == ["first"], "no rebuild, so no page reloads"
 
 
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
 def _project(root: Path, pages: dict[str, str]) -> Path:
     """A Material site whose Pulse block is already in the cache, the other blocks not yet rendered."""
     (root / "docs").mkdir(parents=True)
@@ -136,7 +128,7 @@ def serving(config_file: Path, words: set[str]) -> Iterator[Served]:
     """Serve the project as ``mkdocs serve`` does (live reload on), with the renders of ``words`` gated."""
     gates = Gates(words)
     site_dir = tempfile.mkdtemp(prefix="gradviz-serve-")
-    port = _free_port()
+    port = free_port()
     url = f"http://127.0.0.1:{port}/"
 
     def get_config():
@@ -169,15 +161,6 @@ def serving(config_file: Path, words: set[str]) -> Iterator[Served]:
                 event.set()
             server.shutdown(wait=thread.is_alive() if "thread" in locals() else False)
             config.plugins.on_shutdown()
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Browser]:
-    """Debian's Chromium driven headless by Playwright."""
-    with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
-        yield chromium
-        chromium.close()
 
 
 def _open(browser: Browser, url: str) -> Page:
