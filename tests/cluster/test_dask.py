@@ -6,6 +6,7 @@ import contextlib
 import os
 import signal
 import subprocess
+import sys
 import textwrap
 import threading
 from collections.abc import Iterator
@@ -22,10 +23,16 @@ from mkdocs_gradviz.core.cache import RenderCache
 
 #: Dask workers may start render processes only if they are not daemonic processes themselves.
 WORKER_ENV = {"DASK_DISTRIBUTED__WORKER__DAEMON": "False"}
+#: Dask's commands, run by this interpreter.
+DASK = [sys.executable, "-m"]
 
 
 class Cluster:
-    """A Dask scheduler and named workers, each a process group of its own so a test can kill one."""
+    """A Dask scheduler and named workers, each a process group of its own so a test can kill one.
+
+    They run on the interpreter running the tests (``python -m``, not the ``dask`` command found on
+    PATH), so that they import the same gradviz and Manim as the build.
+    """
 
     def __init__(self, folder: Path) -> None:
         self.folder = folder
@@ -34,13 +41,13 @@ class Cluster:
         self.processes: dict[str, subprocess.Popen] = {}
 
     def start_scheduler(self) -> None:
-        self._spawn("scheduler", ["dask", "scheduler", "--host", "127.0.0.1", "--port", str(self.port),
+        self._spawn("scheduler", [*DASK, "distributed.cli.dask_scheduler", "--host", "127.0.0.1", "--port", str(self.port),
                                   "--no-dashboard", "--no-show"])
 
     def start_worker(self, name: str) -> None:
         """A worker that says its name to the scenes it renders (``GRADVIZ_TEST_WORKER``)."""
-        self._spawn(name, ["dask", "worker", self.address, "--nworkers", "1", "--nthreads", "1", "--no-dashboard",
-                           "--name", name, "--local-directory", str(self.folder / name)],
+        self._spawn(name, [*DASK, "distributed.cli.dask_worker", self.address, "--nworkers", "1", "--nthreads", "1",
+                           "--no-dashboard", "--name", name, "--local-directory", str(self.folder / name)],
                     {**WORKER_ENV, "GRADVIZ_TEST_WORKER": name})
 
     def wait_for_workers(self, count: int) -> None:
