@@ -45,7 +45,9 @@ def key(body: str = BLOCK, header: dict | None = None, **options) -> str:
 def test_the_same_block_has_the_same_key_in_another_process() -> None:
     """Keys come from content only: a fresh interpreter (new hash seed) computes the same key."""
     script = (
-        "import sys; sys.path[:0] = ['tests', 'tests/unit']; from test_cache_keys import key; print(key())"
+        # The installed gradviz: the working directory (the checkout, first on sys.path with -c) is left out.
+        "import sys; sys.path[:] = ['tests', 'tests/unit'] + [p for p in sys.path if p]; "
+        "from test_cache_keys import key; print(key())"
     )
     outputs = {subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True,
                               cwd=Path(__file__).parents[2], env={"PYTHONHASHSEED": seed, "PATH": ""}).stdout.strip()

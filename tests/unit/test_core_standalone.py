@@ -13,6 +13,8 @@ PACKAGE = Path(__file__).parents[2] / "mkdocs_gradviz"
 WITHOUT_MKDOCS = textwrap.dedent("""\
     import sys
 
+    sys.path[:] = [entry for entry in sys.path if entry]  # the installed gradviz, never the working directory's
+
     class NoMkDocs:
         def find_spec(self, name, path=None, target=None):
             if name.split(".")[0] in ("mkdocs", "material"):
