@@ -33,9 +33,9 @@ ROOT = Path(__file__).parent
 PYPROJECT = nox.project.load_toml(ROOT / "pyproject.toml")
 PYTHONS = [c.rsplit(" ", 1)[-1] for c in PYPROJECT["project"]["classifiers"]
            if re.fullmatch(r"Programming Language :: Python :: 3\.\d+", c)]
-#: The fast layer's own needs, as the dev extra declares them (not all of it: it brings browsers, S3 and Dask).
+#: The fast layer's own needs, as the dev extra declares them (not all of it: it brings browsers and an S3 server).
 TEST_TOOLS = [line for line in PYPROJECT["project"]["optional-dependencies"]["dev"]
-              if Requirement(line).name in {"pytest", "pytest-timeout", "hypothesis"}]
+              if Requirement(line).name in {"pytest", "pytest-timeout", "hypothesis", "fsspec", "dask"}]
 #: What the smoke build must produce: the scaffold's two blocks, each a figure with a video per theme.
 CHECK_SITE = """
 import pathlib, re, sys
