@@ -92,7 +92,7 @@ def _check(session: nox.Session) -> None:
 
 
 def _wheel(session: nox.Session) -> str:
-    """The wheel of the checkout, built from a copy of it in the session's temporary folder.
+    """The wheel of the checkout, built from a copy of its package sources in the session's temporary folder.
 
     setuptools writes build/ and the egg-info into the folder it builds: two sessions building
     the checkout itself at once (nox --parallel, or two nox commands) would break each other's wheel.
@@ -100,9 +100,11 @@ def _wheel(session: nox.Session) -> str:
     tmp = Path(session.create_tmp())
     source, out = tmp / "source", tmp / "dist"
     session.run("rm", "-rf", str(source), str(out), external=True)
-    shutil.copytree(ROOT, source, ignore=shutil.ignore_patterns(".git", ".nox", ".cache", "node_modules", "site",
-                                                                "build", "dist", "*.egg-info", "__pycache__"),
-                    symlinks=True)
+    skip = shutil.ignore_patterns("__pycache__", "*.egg-info")
+    for name in ("mkdocs_gradviz", "scenes"):  # what the wheel is made of, and nothing the tests are writing
+        shutil.copytree(ROOT / name, source / name, ignore=skip)
+    for name in ("pyproject.toml", "README.md"):
+        shutil.copy2(ROOT / name, source / name)
     session.run("uv", "build", "--wheel", "--out-dir", str(out), str(source), external=True, silent=True)
     (wheel,) = out.glob("*.whl")
     return str(wheel)
