@@ -73,7 +73,8 @@ class WeightMatrixUpdate(CheapCopies, LessonMixin, Scene):
     def values(self) -> dict[str, str]:
         """Entries of W, ∇W and W_new (``w_21``, ``grad_21``, ``new_21``: row 2, column 1), the prediction
         and error of each output (``prediction_1``, ``error_1``), the loss before and after, and what one
-        step does to them: each error times ``error_factor`` = 1 − η‖x‖², the loss times its square."""
+        step does to them: each error times ``error_factor`` = 1 − η‖x‖², the loss times its square; ``exact_rate``
+        is the η = 1/‖x‖² that would fit the example in one step."""
         out = {}
         for (i, j), w in np.ndenumerate(self.weights):
             name = f"{i + 1}{j + 1}"
@@ -87,6 +88,8 @@ class WeightMatrixUpdate(CheapCopies, LessonMixin, Scene):
                 "loss_factor": fmt(factor**2), "x_norm2": fmt(float(self.inputs @ self.inputs))}
         if before > 0:
             out["loss_cut_percent"] = f"{100 * (1 - after / before):.0f}"
+        if self.inputs @ self.inputs > 0:
+            out["exact_rate"] = fmt(1 / float(self.inputs @ self.inputs))  # the η that fits this example in one step
         return out
 
     def step_table(self):
@@ -163,7 +166,7 @@ class WeightMatrixUpdate(CheapCopies, LessonMixin, Scene):
         """A bracketed grid of Pango entries; returns (VGroup(brackets, entries), entries)."""
         entries = VGroup(*[self.text(fmt(v), TYPE.label, color, mono=True) for v in m.ravel()])
         entries.arrange_in_grid(rows=m.shape[0], cols=m.shape[1], buff=(0.35, 0.18))
-        h, pad = entries.height + 0.2, 0.18
+        h, pad = entries.height + 0.2, 0.24
         brackets = VGroup()
         for side in (-1, 1):
             x = entries.get_left()[0] - pad if side < 0 else entries.get_right()[0] + pad

@@ -28,6 +28,11 @@ from ._typography import TYPE, tex
 
 __all__ = ["NetworkGradients"]
 
+# The network's box in frame units: its width (column centres' span plus a column), the height of
+# the tallest column at most, and where its top stands (below the loss and the layers' headers).
+_NET_WIDTH, _NET_HEIGHT, _NET_TOP = 12.2, 4.6, 1.95
+_GAP = 1.25  # space between the neurons of a column, in neuron radii
+
 
 class NetworkGradients(CheapCopies, LessonMixin, Scene):
     """A small tanh network whose neurons and connections light up by |gradient|, output to input.
@@ -113,15 +118,19 @@ class NetworkGradients(CheapCopies, LessonMixin, Scene):
     def show_network(self) -> tuple[VGroup, VGroup]:
         """Neurons in columns, every connection, layer names and the colour legend."""
         p = self.pal
+        tallest = max(self.layers)  # the tallest column fits the box: smaller neurons, never smaller text
+        radius = min(0.34, _NET_HEIGHT / (2 * tallest + _GAP * (tallest - 1)))
         cols = VGroup()
         for n in self.layers:
-            col = VGroup(*[Circle(0.34, color=p.muted, fill_color=p.background, fill_opacity=1, stroke_width=3)
+            col = VGroup(*[Circle(radius, color=p.muted, fill_color=p.background, fill_opacity=1, stroke_width=3)
                            for _ in range(n)])
-            cols.add(col.arrange(DOWN, buff=0.42))
-        cols.arrange(RIGHT, buff=2.4).move_to(DOWN * 0.1)
+            cols.add(col.arrange(DOWN, buff=radius * _GAP))
+        # Room for the loss above, each layer's header of gradient numbers, the layer names and the legend below.
+        cols.arrange(RIGHT, buff=min(2.4, (_NET_WIDTH - 2 * radius * len(cols)) / max(len(cols) - 1, 1)))
+        cols.move_to(UP * (_NET_TOP - cols.height / 2))
         edges = VGroup()
         for a, b in zip(cols[:-1], cols[1:], strict=True):
-            edges.add(VGroup(*[Line(na.get_center(), nb.get_center(), color=p.muted, stroke_width=1.5, buff=0.34)
+            edges.add(VGroup(*[Line(na.get_center(), nb.get_center(), color=p.muted, stroke_width=1.5, buff=radius)
                                for nb in b for na in a]))  # index [j * len(a) + i] is W[j, i]
         names = ["input"] + [f"hidden {i}" for i in range(1, len(self.layers) - 1)] + ["output"]
         tags = VGroup(*[self.text(name, TYPE.small, p.muted).next_to(col, DOWN, buff=0.25)
@@ -135,7 +144,7 @@ class NetworkGradients(CheapCopies, LessonMixin, Scene):
         """Light layer ``li``'s neurons by |∂L/∂z|, then the weights into it by |∂L/∂W|, one after another."""
         col, delta = cols[li], self.net.deltas[li]
         tag = self.text(f"max |∂L/∂{'x' if li == 0 else 'z'}|\n= {fmt(float(np.abs(delta).max()))}", TYPE.body, self.pal.gradient)
-        tag.next_to(col, UP, buff=0.25)
+        tag.move_to([col.get_center()[0], cols.get_top()[1] + 0.2 + tag.height / 2, 0])  # one row of headers
         layer = "input" if li == 0 else "output" if li == len(self.layers) - 1 else f"hidden layer {li}"
         self.section(f"Back to the {layer}: ∂L/∂{'x' if li == 0 else 'z'}",
                      row=sum(len(d) for d in self.net.deltas[:li]))  # the layer's first row in the table

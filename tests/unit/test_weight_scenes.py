@@ -97,6 +97,9 @@ def test_matrix_values_are_its_step_table_and_the_loss_it_shows():
         assert same(values[f"w_{ij}"], w) and same(values[f"grad_{ij}"], grad) and same(values[f"new_{ij}"], new)
     assert (values["new_21"], values["new_32"]) == ("−0.150", "−0.138")
     assert (values["loss_before"], values["loss_after"], values["loss_cut_percent"]) == ("0.0175", "0.0025", "86")
+    assert (values["x_norm2"], values["error_factor"], values["exact_rate"]) == ("1.250", "0.375", "0.800")
+    exact = WeightMatrixUpdate(learning_rate=number(values["exact_rate"])).values()
+    assert exact["loss_after"] == "0.0000" and exact["error_factor"] == "0.000"
     assert number(values["loss_factor"]) == pytest.approx(number(values["error_factor"]) ** 2, abs=1e-3)
     errors = [number(values[f"error_{i}"]) for i in (1, 2, 3)]
     assert errors == pytest.approx([0.05, -0.1, 0.15])
