@@ -15,8 +15,8 @@ from urllib.request import urlopen
 import pytest
 from mkdocs.config import load_config
 from PIL import Image
-from playwright.sync_api import Browser, BrowserContext, Locator, Page, sync_playwright
-from support.browser import CHROMIUM, CHROMIUM_ARGS, PLAY_RECORDER, SCREENSHOTS, Seen, Watched
+from playwright.sync_api import Browser, BrowserContext, Locator, Page
+from support.browser import PLAY_RECORDER, SCREENSHOTS, Seen, Watched
 from support.web import QuietServer, RangeRequestHandler
 
 from mkdocs_gradviz.cli import build_site
@@ -115,16 +115,9 @@ def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Served]:
         thread.join()
 
 
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Browser]:
-    with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        yield chromium
-        chromium.close()
-
-
 @pytest.fixture
 def context(browser: Browser) -> Iterator[BrowserContext]:
+    """A fresh profile at 1000 px with the test helpers, from the layer's one Chromium (tests/browser/conftest.py)."""
     fresh = browser.new_context(viewport={"width": 1000, "height": 900})
     fresh.add_init_script(HELPERS)
     yield fresh
