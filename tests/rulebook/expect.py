@@ -58,7 +58,8 @@ class Expect:
     place: Callable[[Weights], Weights] | None = None  # weights -> axes coordinates of the dot
     panels: bool = False  # one set of axes per path, left to right
     curve_1d: bool = False  # a point leaving the plotted range stops at the plot's edge
-    arrows: int = 0  # +1: each step's arrow shows ∇L; -1: it shows −∇L (downhill); 0: none drawn
+    arrows: int = 0  # +1: each step's red arrow shows ∇L (uphill, the visual language); 0: none drawn
+    steps_drawn: bool = False  # each step also draws the step −η∇L: dashed, from the point to the new weights
     anchor: int = 0  # axes coordinates of an arrow's tail that must match the point (0: all)
     equations: str = "full"  # "full": old, η, ∇, new per update; "eta": η in the update rule shown
     axis_labels: tuple[frozenset[str], ...] = ()
@@ -86,7 +87,7 @@ def _gradient_descent(s: GradientDescent) -> Expect:
     f = s.expr
     ups = tuple(Update(0, t.index, (t.w,), (t.grad,), (t.new_w,), s.learning_rate) for t in s.trace)
     return Expect(ups, Loss("curve", lambda w: float(f(w=w[0]))), place=lambda w: (w[0], float(f(w=w[0]))),
-                  curve_1d=True, arrows=+1, axis_labels=(W, LOSS), counts_smoothly=True,
+                  curve_1d=True, arrows=+1, steps_drawn=True, axis_labels=(W, LOSS), counts_smoothly=True,
                   minimum=lambda w_range: (_argmin_1d(f, w_range),))
 
 
@@ -106,27 +107,27 @@ def _path_updates(path: np.ndarray, grads, eta: float, index: int = 0) -> tuple[
 
 def _gradient_field(s: GradientField) -> Expect:
     ups = _path_updates(s.path, [s.grad(a) for a in s.path[:-1]], s.learning_rate)
-    return Expect(ups, Loss("contours", s.value), place=tuple, arrows=-1, axis_labels=(W1, W2))
+    return Expect(ups, Loss("contours", s.value), place=tuple, arrows=+1, steps_drawn=True, axis_labels=(W1, W2))
 
 
 def _loss_surface(s: LossSurface) -> Expect:
     ups = _path_updates(s.path, [s.grad(a) for a in s.path[:-1]], s.learning_rate)
-    return Expect(ups, Loss("surface", s.value), place=lambda w: (w[0], w[1], s.value(w)), arrows=-1,
-                  anchor=2, axis_labels=(W1, W2, LOSS))
+    return Expect(ups, Loss("surface", s.value), place=lambda w: (w[0], w[1], s.value(w)), arrows=+1,
+                  steps_drawn=True, anchor=2, axis_labels=(W1, W2, LOSS))
 
 
 def _stochastic(s: StochasticDescent) -> Expect:
     eta = s.learning_rate
     # The mini-batch gradient of each step, recovered from the maths' own iterates.
     ups = _path_updates(s.sgd, [(a - b) / eta for a, b in zip(s.sgd[:-1], s.sgd[1:], strict=True)], eta)
-    return Expect(ups, Loss("contours", s.loss), place=tuple, arrows=-1, axis_labels=(W, B))
+    return Expect(ups, Loss("contours", s.loss), place=tuple, arrows=+1, steps_drawn=True, axis_labels=(W, B))
 
 
 def _optimizers(s: OptimizerComparison) -> Expect:
     etas = {"GD": s.learning_rate, "Momentum": s.learning_rate, "Adam": s.adam_learning_rate}
     ups = tuple(u for k, (name, path) in enumerate(s.paths.items())
                 for u in _path_updates(path, [s.grad(a) for a in path[:-1]], etas[name], k))
-    return Expect(ups, Loss("contours", s.value), place=tuple, arrows=-1, equations="eta",
+    return Expect(ups, Loss("contours", s.value), place=tuple, arrows=+1, equations="eta",
                   axis_labels=(W1, W2), path_roles=("current", "path_b", "path_c"))
 
 

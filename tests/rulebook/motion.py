@@ -12,6 +12,7 @@ from .expect import Expect, Update
 from .recorder import Play, Recording
 from .steps import (
     Move,
+    axes_for,
     by_path,
     destination,
     dot_track,
@@ -167,6 +168,11 @@ def _changes(views: list[View]):
 
 def _progress(view: View, move: Move, exp: Expect, views: list[View]) -> float:
     """How far (0 to 1) a mover has got through its change at one sampled instant."""
+    if exp.mover == "dot" and exp.curve_1d:
+        # Along a curve the chord misleads (two points in lockstep cover it unevenly): read w itself.
+        ax = axes_for(view, exp, move.update.path)
+        w0, w1, w = (float(ax.p2c(v.dots[move.mover].center)[0]) for v in (views[0], views[-1], view))
+        return (w - w0) / (w1 - w0) if w1 != w0 else 1.0
     if exp.mover == "dot":
         a, b = views[0].dots[move.mover].center, views[-1].dots[move.mover].center
         d = b - a

@@ -14,6 +14,7 @@ from .content import (
     check_update_equations,
 )
 from .expect import Expect
+from .language import check_red_is_gradient, check_step_arrows
 from .motion import (
     check_batch_accumulation,
     check_counts_smoothly,
@@ -29,6 +30,8 @@ ALL = ("GradientDescent", "GradientField", "LearningRateComparison", "NetworkGra
 ON_AXES = ("GradientDescent", "GradientField", "LearningRateComparison", "OptimizerComparison",
            "StochasticDescent", "LossSurface")
 UPDATING = tuple(s for s in ALL if s != "NetworkGradients")  # it shows gradients but updates nothing
+# Scenes that draw each plain step −η∇L as well as the gradient (momentum and Adam do not step along −∇L).
+STEPS_DRAWN = ("GradientDescent", "GradientField", "StochasticDescent", "LossSurface")
 
 
 @dataclass(frozen=True)
@@ -60,6 +63,10 @@ RULES: dict[str, Rule] = {
     "colour code": Rule("Color code: yellow for current position, green for minimum", check_colour_code, ON_AXES),
     "weight counts smoothly": Rule("Use ValueTracker for smooth weight value animations", check_counts_smoothly,
                                    ("GradientDescent", "WeightUpdate", "BatchUpdate")),
+    "red arrow is ∇L": Rule("Color code: red for gradient direction (red always means ∇L at the current point, uphill)",
+                            check_red_is_gradient, ON_AXES),
+    "step arrow is −η∇L": Rule("Use arrows to clearly indicate gradient direction (the step −η∇L drawn apart from it: "
+                               "dashed, in the step colour, to scale)", check_step_arrows, STEPS_DRAWN),
     "batch accumulates first": Rule("For batch updates, show gradient accumulation", check_batch_accumulation,
                                     ("BatchUpdate",)),
 }

@@ -8,7 +8,9 @@ from dataclasses import dataclass, field
 
 import numpy as np
 from manim import (
+    ArrowTip,
     CoordinateSystem,
+    DashedLine,
     DecimalNumber,
     Dot,
     Dot3D,
@@ -21,6 +23,7 @@ from manim import (
     ValueTracker,
     VMobject,
 )
+from mkdocs_gradviz.scenes._typography import DIGIT_PER_POINT
 
 TEXT_TYPES = (Text, MarkupText, SingleStringMathTex, DecimalNumber)
 # A number as printed: an optional minus sign glued to it, digits, optional decimals. The
@@ -47,6 +50,7 @@ class TextView:
     opacity: float
     center: np.ndarray
     text_id: int
+    digit: float = 0.0  # how tall a digit of this text stands on screen, in frame units
 
     @property
     def readable(self) -> bool:
@@ -87,6 +91,7 @@ class SegmentView:
     colour: str
     opacity: float
     tipped: bool
+    dashed: bool = False
 
     @property
     def length(self) -> float:
@@ -194,7 +199,8 @@ def _visit(m: Mobject, view: View, shown: dict[int, str], deep: bool) -> None:
     elif isinstance(m, Line):
         rgba = _rgba(m.stroke_rgbas)
         view.segments[id(m)] = SegmentView(np.array(m.get_start()), np.array(m.get_end()), _hex(rgba), float(rgba[3]),
-                                           bool(m.submobjects))
+                                           any(isinstance(sub, ArrowTip) for sub in m.submobjects),
+                                           isinstance(m, DashedLine))
     elif isinstance(m, Surface):
         if deep:
             pts = [f.get_anchors() for f in m.family_members_with_points()]
@@ -219,7 +225,18 @@ def _text(m: Mobject, override: str | None) -> TextView:
         # TeX glyphs do not follow the source characters, nor do ligatures: keep a colour only
         # where the whole text has one.
         colours = colours[:1] * blanks if len(set(colours)) == 1 else None
-    return TextView(string, colours, top, _center(m), id(m))
+    return TextView(string, colours, top, _center(m), id(m), _digit_height(m))
+
+
+def _digit_height(m: Mobject) -> float:
+    """How tall a digit of this text stands now: its font size (which follows any scaling) times
+    the digit height per point of its kind, Pango or LaTeX (see ``_typography.DIGIT_PER_POINT``)."""
+    kind = "text" if isinstance(m, (Text, MarkupText)) else "tex"
+    try:
+        size = float(m.font_size)
+    except ZeroDivisionError:  # an empty text has no height to scale from
+        return 0.0
+    return size * DIGIT_PER_POINT[kind]
 
 
 def _axes(ax: CoordinateSystem) -> AxesView:

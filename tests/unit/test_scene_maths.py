@@ -6,6 +6,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 from manim import tempconfig
+from mkdocs_gradviz.scenes._base import fmt
 from mkdocs_gradviz.scenes._expr import parse
 from mkdocs_gradviz.scenes._losses import OneWeightLoss, TwoWeightLoss
 from mkdocs_gradviz.scenes._maths import (
@@ -20,8 +21,12 @@ from mkdocs_gradviz.scenes._maths import (
 )
 from mkdocs_gradviz.scenes._params import ParameterError
 from mkdocs_gradviz.scenes.gradient_descent import GradientDescent
+from mkdocs_gradviz.scenes.gradient_field import GradientField
 from mkdocs_gradviz.scenes.learning_rate import LearningRateComparison
+from mkdocs_gradviz.scenes.loss_surface import LossSurface
 from mkdocs_gradviz.scenes.matrix_update import WeightMatrixUpdate
+from mkdocs_gradviz.scenes.optimizers import OptimizerComparison
+from mkdocs_gradviz.scenes.stochastic import StochasticDescent
 
 
 @pytest.fixture(autouse=True)
@@ -182,3 +187,59 @@ def test_two_weight_loss_has_the_exact_gradient_and_refuses_divergence():
     assert np.allclose(loss.descend([1.0, 2.0], 0.1, 3, limit=10)[1], [0.8, 0.8])
     with pytest.raises(ParameterError, match="learning_rate"):
         loss.descend([1.0, 2.0], 1.0, 30, limit=10)
+
+
+def test_gradient_descent_values_come_from_its_trace():
+    """values() quotes the descent's own numbers, formatted as on screen, with no construct run."""
+    s = GradientDescent(loss="(w-1)**2", start=-1.5, learning_rate=0.3, steps=8)
+    v = s.values()
+    assert v["steps_taken"] == "8" and v["first_grad"] == "−5.000" and v["first_w"] == "0.000"
+    assert v["final_w"] == fmt(1 - 2.5 * 0.4**8) and v["converged"] == "no" and v["minimum_w"] == "1.00"
+    stopped = GradientDescent(loss="w**4 - 3*w**2 + w", start=-0.3, learning_rate=0.05, steps=15).values()
+    assert stopped["steps_taken"] == "12" and stopped["converged"] == "yes" and stopped["final_w"] == "−1.301"
+
+
+def test_a_parameter_change_changes_the_quoted_value():
+    """Another learning rate gives another final weight: prose quoting it cannot fall behind."""
+    slow = GradientDescent(loss="w**2", start=2, learning_rate=0.1, steps=6).values()
+    fast = GradientDescent(loss="w**2", start=2, learning_rate=0.25, steps=6).values()
+    assert slow["final_w"] == fmt(2 * 0.8**6) and fast["final_w"] == fmt(2 * 0.5**6)
+
+
+def test_a_diverging_descent_quotes_where_w_left_the_plot():
+    """A run that leaves the plot says so, with w to three significant figures and no final loss."""
+    v = GradientDescent(loss="w**2", start=1.8, learning_rate=1.5, steps=10).values()
+    assert v["diverged"] == "yes" and v["converged"] == "no" and "final_loss" not in v
+    assert v["final_w"] == f"{1.8 * (-2) ** 3:.3g}".replace("-", "−")
+
+
+def test_learning_rate_values_per_panel():
+    """Each panel's rate, final weight and verdict, numbered from the left."""
+    v = LearningRateComparison(loss="w**2", start=1.8, learning_rates=[0.05, 0.3, 0.9, 1.05], steps=10).values()
+    assert [v[f"rate_{k}"] for k in range(1, 5)] == ["0.05", "0.3", "0.9", "1.05"]
+    assert v["final_w_1"] == fmt(1.8 * 0.9**10) and v["verdict_1"] == "too small: crawls"
+    assert v["verdict_3"] == "too large: oscillates" and v["left_plot_4"] == "yes" and v["steps_4"] == "2"
+
+
+def test_two_weight_values_match_their_paths():
+    """GradientField, LossSurface, OptimizerComparison and StochasticDescent quote their paths' ends."""
+    gf = GradientField()
+    assert (gf.values()["final_w1"], gf.values()["final_loss"]) == (fmt(gf.path[-1][0]), fmt(gf.value(gf.path[-1])))
+    surf = LossSurface(loss="w1**2 + 3*w2**2", start=[2.5, 2.0], learning_rate=0.12, steps=10)
+    assert surf.values()["start_loss"] == "18.250" and surf.values()["final_loss"] == fmt(surf.value(surf.path[-1]))
+    opt = OptimizerComparison(learning_rate=0.45, momentum=0.5)
+    for name in ("GD", "Momentum", "Adam"):
+        end = opt.paths[name][-1]
+        assert opt.values()[f"{name.lower()}_loss"] == fmt(opt.value(end))
+    sgd = StochasticDescent()
+    assert sgd.values()["sgd_loss"] == fmt(sgd.loss(sgd.sgd[-1])) and sgd.values()["full_w"] == fmt(sgd.full[-1][0])
+
+
+def test_plain_gradient_descent_zigzags_where_momentum_damps_it():
+    """Lesson 6's valley: at η = 0.45 plain GD flips w2's sign every step (factor −0.8); momentum
+    with β = 0.5 shrinks the swing faster and ends nearer the minimum."""
+    opt = OptimizerComparison(loss="0.1*w1**2 + 2*w2**2", start=[-4, 1.5], learning_rate=0.45, momentum=0.5, steps=25)
+    gd, mom = opt.paths["GD"], opt.paths["Momentum"]
+    assert np.all(np.sign(gd[1:8, 1]) == -np.sign(gd[:7, 1]))
+    assert np.allclose(gd[1:8, 1] / gd[:7, 1], -0.8)
+    assert abs(mom[8, 1]) < 0.8**8 * 1.5 and opt.value(mom[-1]) < opt.value(gd[-1])

@@ -20,8 +20,9 @@ from mkdocs_gradviz.scenes.optimizers import OptimizerComparison
 from mkdocs_gradviz.scenes.stochastic import StochasticDescent
 from mkdocs_gradviz.scenes.weight_update import WeightUpdate
 from rulebook.expect import Expect, expect
+from rulebook.legibility import css_px, smallest_text
 from rulebook.recorder import Recording, recorded
-from rulebook.rules import ALL, RULES
+from rulebook.rules import ALL, RULES, STEPS_DRAWN
 
 SCENES = {cls.__name__: cls for cls in (
     GradientDescent, GradientField, LearningRateComparison, NetworkGradients, WeightUpdate, BatchUpdate,
@@ -71,3 +72,49 @@ def test_describe_and_step_table_are_available_before_rendering(scene):
     if table is not None:
         head, rows = table
         assert rows and all(len(r) == len(head) for r in rows)
+
+
+# The values each scene puts on screen (the rest, such as "converged", are said in words or not shown).
+SHOWN_VALUES = {
+    ("GradientDescent", ()): ("steps_taken", "first_grad", "first_w", "final_w", "final_grad", "minimum_w"),
+    ("GradientDescent", (("learning_rate", 1.5),)): ("first_grad", "first_w", "final_w"),
+    ("LearningRateComparison", ()): ("rate_1", "rate_2", "rate_3", "final_w_1", "final_w_2", "final_w_3",
+                                     "verdict_1", "verdict_2", "verdict_3"),
+    ("GradientField", ()): ("first_grad1", "first_grad2", "final_w1", "final_w2", "final_loss", "final_grad"),
+    ("LossSurface", ()): ("start_loss", "final_loss", "final_w1", "final_w2"),
+    ("StochasticDescent", ()): ("sgd_w", "sgd_b", "sgd_loss", "full_loss"),
+    ("OptimizerComparison", ()): tuple(f"{k}_{c}" for k in ("gd", "momentum", "adam") for c in ("w1", "w2", "loss")),
+}
+
+
+def _shown_strings(rec: Recording) -> list[str]:
+    """Every text the recording settles on, whitespace folded and minus signs alike."""
+    out = []
+    for play in rec.plays:
+        for t in play.after.visible_texts(0.5):
+            out.append(" ".join(t.string.replace("−", "-").split()))
+    return out
+
+
+@pytest.mark.parametrize("scene,params", list(SHOWN_VALUES), ids=[f"{s}{'-' + str(p) if p else ''}" for s, p in SHOWN_VALUES])
+def test_values_are_what_the_scene_shows(scene, params):
+    """Each value a page may quote stands, as formatted, in a text the scene shows."""
+    rec, _ = run(scene, params)
+    shown = _shown_strings(rec)
+    values = rec.scene.values()
+    for name in SHOWN_VALUES[(scene, params)]:
+        want = values[name].replace("−", "-")
+        assert any(want in s for s in shown), f"{scene}.values()[{name!r}] = {values[name]!r} is never shown"
+
+
+def test_steps_are_drawn_exactly_where_the_maths_says_so():
+    """The scenes held to the step-arrow rule are those whose expectations say they draw the step."""
+    assert set(STEPS_DRAWN) == {name for name in SCENES if expect(run(name, ())[0].scene).steps_drawn}
+
+
+@pytest.mark.parametrize("scene", ["GradientDescent", "LearningRateComparison", "GradientField", "LossSurface",
+                                   "StochasticDescent", "OptimizerComparison"])
+def test_every_digit_is_readable_at_full_width(scene):
+    """At a full-width figure (690 CSS px) no text of the scene stands under 8 CSS px a digit."""
+    smallest = smallest_text(run(scene, ())[0])
+    assert css_px(smallest.height, 690) >= 8, smallest
