@@ -379,10 +379,9 @@ def source_tree(commit: str, root: Path) -> Path:
 #: Lets the installed entry point find the plugin of whichever tree is first on ``sys.path``, an
 #: older layout's (mkdocs_gradviz.plugin) too.
 PLUGIN_ALIAS = """\
-import importlib, sys, types
-try:
-    importlib.import_module("mkdocs_gradviz.mkdocs.plugin")
-except ModuleNotFoundError:
+import importlib, pathlib, sys, types
+import mkdocs_gradviz
+if not (pathlib.Path(mkdocs_gradviz.__file__).parent / "mkdocs" / "plugin.py").is_file():  # not the editable one's
     sys.modules["mkdocs_gradviz.mkdocs"] = types.ModuleType("mkdocs_gradviz.mkdocs")
     sys.modules["mkdocs_gradviz.mkdocs.plugin"] = importlib.import_module("mkdocs_gradviz.plugin")
 """
