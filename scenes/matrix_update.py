@@ -151,7 +151,7 @@ class WeightMatrixUpdate(CheapCopies, LessonMixin, Scene):
             line = VGroup(name, self.update_line(w, eta, self.grad[i, j], self.new_weights[i, j], name=""))
             line.arrange(RIGHT, buff=0.2).next_to(n_grp, DOWN, buff=0.5)
             # What is in hand now, framed in the current colour; the numbers keep their own colours.
-            frames = VGroup(*[SurroundingRectangle(e[k], color=p.current, buff=0.07, stroke_width=3)
+            frames = VGroup(*[SurroundingRectangle(e[k], color=p.current, buff=0.07, stroke_width=5)
                               for e in (w_entries, g_entries, start[1])])
             swap = [FadeOut(shown)] if shown is not None else []
             self.section(f"{entry}: gradient {fmt(self.grad[i, j])}", row=k)
