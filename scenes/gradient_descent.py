@@ -10,6 +10,7 @@ from manim import (
     LEFT,
     RIGHT,
     UL,
+    UP,
     UR,
     Axes,
     Create,
@@ -160,10 +161,11 @@ class GradientDescent(OneWeightLoss, LessonMixin, Scene):
         start = ax.c2p(s.w, float(f(w=s.w)))
         length = float(np.clip(abs(s.grad) * 0.5 * ax.x_axis.get_unit_size(), 0.6, 2.0))
         arrow = self.gradient_arrow(start, start + np.sign(s.grad) * length * RIGHT, width=6)
-        glabel = self.arrow_label(arrow, r"\nabla L", p.gradient)
+        # Labels keep clear of the value label up and to the right of the point.
+        glabel = self.arrow_label(arrow, r"\nabla L", p.gradient, side=DOWN)
         to = float(np.clip(s.new_w, self.w_range[0], self.w_range[1]))
         step = self.step_arrow(start, ax.c2p(to, float(f(w=s.w))))
-        slabel = self.arrow_label(step, r"-\eta\nabla L", p.step, side=DOWN)
+        slabel = self.arrow_label(step, r"-\eta\nabla L", p.step, side=UP if s.grad > 0 else DOWN)
         shown = VGroup(arrow, glabel)
         if abs(to - s.w) * ax.x_axis.get_unit_size() > 0.6:  # a label only where the arrow has room for it
             shown.add(slabel)
