@@ -90,7 +90,8 @@ def uniform_steps(size: float) -> PlayFilter:
 
 def _finish_now(a: Animation) -> None:
     if isinstance(a, _MethodAnimation):
-        for item in a.methods:
-            item.method.__func__(a.mobject, *item.args, **item.kwargs)
+        for item in a.methods:  # MethodWithArgs since Manim 0.19.1; a [method, args, kwargs] list in 0.19.0
+            method, args, kwargs = (item.method, item.args, item.kwargs) if hasattr(item, "method") else item
+            method.__func__(a.mobject, *args, **kwargs)
     else:
         a.mobject.become(a.target_mobject)
