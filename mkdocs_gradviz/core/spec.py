@@ -221,6 +221,8 @@ def _code_spec(body: str, options: dict[str, Any]) -> BlockSpec:
         tree = ast.parse(body, filename="<gradviz block>")
     except SyntaxError as error:
         raise SpecError(f"neither a YAML mapping nor valid Python: {error.msg}", line=error.lineno) from None
+    except ValueError as error:  # Python 3.10 reports a NUL byte this way (3.11 and later: SyntaxError)
+        raise SpecError(f"neither a YAML mapping nor valid Python: {error}") from None
     scenes = [
         node.name for node in tree.body
         if isinstance(node, ast.ClassDef) and any(_SCENE_BASE.search(ast.unparse(b)) for b in node.bases)
