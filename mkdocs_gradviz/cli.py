@@ -47,7 +47,7 @@ def main(argv: list[str] | None = None) -> int:
     cache = commands.add_parser("cache", help="cache statistics, prune unused entries, or clear it")
     cache.add_argument("action", nargs="?", choices=("stats", "prune", "clear"), default="stats")
     cache.add_argument("config", nargs="?", default="mkdocs.yml")
-    commands.add_parser("doctor", help="check LaTeX, dvisvgm, fonts, Cairo/Pango, and the versions of Python and the dependencies")
+    commands.add_parser("doctor", help="check LaTeX, dvisvgm, fonts, Cairo/Pango, and the Python and dependency versions")
     new = commands.add_parser("new", help="start a new MkDocs site with gradviz in DIR")
     new.add_argument("dir", help="folder of the new site (created if missing)")
     new.add_argument("--name", help="the site's name (default: from the folder's name)")

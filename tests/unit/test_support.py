@@ -84,7 +84,7 @@ def test_doctor_reports_each_version_against_the_range(doctor: io.StringIO) -> N
 @pytest.mark.parametrize(("package", "version", "advice"), [
     ("manim", "0.18.1", "pip install 'manim>=0.19'"),
     ("av", "12.3.0", "pip install 'av>=13'"),
-    ("Pillow", "13.0.0", "pip install 'Pillow>=10,<13'"),
+    ("Pillow", "13.0.0", "pip install 'Pillow>=10.0.1,<13'"),
 ])
 def test_doctor_flags_a_version_outside_the_range(doctor: io.StringIO, monkeypatch: pytest.MonkeyPatch,
                                                   package: str, version: str, advice: str) -> None:
@@ -119,7 +119,7 @@ def test_an_import_error_from_an_unsupported_pillow_names_it(monkeypatch: pytest
     installed_as(monkeypatch, Pillow="9.5.0")
     with pytest.raises(ImportError) as raised:
         from PIL import NoSuchImageModule  # noqa: F401
-    assert support.blame(raised.value).startswith("Pillow 9.5.0 is installed, and gradviz supports Pillow>=10,<13 only")
+    assert support.blame(raised.value).startswith("Pillow 9.5.0 is installed, and gradviz supports Pillow>=10.0.1,<13 only")
 
 
 def test_errors_with_supported_versions_stay_the_blocks_own() -> None:
