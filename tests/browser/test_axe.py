@@ -81,6 +81,18 @@ def audit(page: Page, where: str, *, include: list[str] | None = None) -> list[V
             for rule in found for node in rule["nodes"]]
 
 
+def faint_edges(page: Page, where: str) -> list[str]:
+    """What marks a figure's controls and their state but has less than 3:1 against the page (WCAG 1.4.11).
+
+    axe-core checks the contrast of text only: this checks the edges of the buttons and of the
+    sweep's values, the chosen value's fill and the step table's mark of the current row.
+    """
+    marks = page.evaluate(EDGE_CONTRASTS)
+    assert {what for what, _, _ in marks} == MARKS, f"{where}: the page shows every kind of mark"
+    return [f"{where}: {what} ({element}) is {ratio:.2f}:1 against the page's background (WCAG 1.4.11 asks 3:1)"
+            for what, element, ratio in marks if not ratio >= 3]  # NaN (a colour not understood) fails too
+
+
 def open_settled(page: Page, url: str, palette: Palette) -> None:
     """Go to ``url`` in ``palette`` and wait until the player has set up every figure; check the scheme."""
     page.goto(url, wait_until="networkidle")
@@ -219,6 +231,7 @@ def test_every_kind_of_figure_passes_wcag_aa(figures: FiguresSite, palette_conte
     open_settled(page, figures.url, palette)
     _show_everything(page)
     violations = audit(page, f"figures ({palette})")
+    faint = faint_edges(page, f"figures ({palette})")
     button = page.locator("figure.gradviz [data-gradviz-full]").first
     assert button.count() == 1, "the first figure offers full screen"
     button.click()
@@ -228,13 +241,14 @@ def test_every_kind_of_figure_passes_wcag_aa(figures: FiguresSite, palette_conte
     page.keyboard.press("Escape")
     page.close()
     assert violations == [], "\n".join(map(str, violations))
+    assert faint == [], "\n".join(faint)
 
 
 @pytest.mark.parametrize("colours", COLOURS, ids="/".join)
 @pytest.mark.parametrize("palette_context", PALETTES[:2], ids=str, indirect=True)
 def test_figures_pass_wcag_aa_on_other_theme_colours(figures: FiguresSite, palette_context: BrowserContext,
                                                      colours: tuple[str, str], request: pytest.FixtureRequest) -> None:
-    """What gradviz draws keeps its contrast whatever primary and accent colours the author's theme has."""
+    """What gradviz draws keeps its contrast, text and control edges, whatever primary and accent the theme has."""
     palette: Palette = request.node.callspec.params["palette_context"]
     primary, accent = colours
     page = palette_context.new_page()
@@ -246,13 +260,17 @@ def test_figures_pass_wcag_aa_on_other_theme_colours(figures: FiguresSite, palet
     where = f"figures ({palette}, primary {primary}, accent {accent})"
     page.screenshot(path=str(_screenshot(f"figures-{palette}-{primary}-{accent}")), full_page=True)
     violations = audit(page, where, include=["figure.gradviz", ".gradviz-error"])
+    faint = faint_edges(page, where)
     page.close()
     assert violations == [], "\n".join(map(str, violations))
+    assert faint == [], "\n".join(faint)
 
 
 def _show_everything(page: Page) -> None:
     """Open every step table and go one step on in each stepwise figure, so the current row is marked."""
     page.evaluate("document.querySelectorAll('.gradviz__table').forEach(d => { d.open = true; })")
+    page.wait_for_function("Array.from(document.querySelectorAll('figure.gradviz video')).every(v =>"
+                           " v.closest('figure').dataset.gradvizShow !== v.dataset.gradvizTheme || v.readyState >= 1)")
     for button in page.locator("figure.gradviz [data-gradviz-go=next]").all():
         button.click()
     page.wait_for_function("document.querySelectorAll('.gradviz-row--current').length >= 1")
@@ -282,4 +300,30 @@ RUN_AXE = """async ({tags, include}) => {
             summary: (node.failureSummary || rule.help).replace(/\\s+/g, " ").trim(),
         })),
     }));
+}"""
+
+#: The marks of controls and states that EDGE_CONTRASTS measures.
+MARKS = {"a button's edge", "a sweep value's edge", "the chosen sweep value's fill", "the current row's mark"}
+#: For each mark of a control or its state, its colour's contrast with the page's background, as
+#: WCAG computes it (the mark's colour laid over the background when it is translucent).
+EDGE_CONTRASTS = """() => {
+    const rgba = text => { const v = text.match(/[\\d.]+/g).map(Number); return [v[0], v[1], v[2], v.length > 3 ? v[3] : 1]; };
+    const over = (top, under) => [0, 1, 2].map(i => top[i] * top[3] + under[i] * (1 - top[3]));
+    const luminance = rgb => rgb.slice(0, 3).map(v => v / 255).map(v => v <= 0.03928 ? v / 12.92 : ((v + 0.055) / 1.055) ** 2.4)
+        .reduce((sum, v, i) => sum + v * [0.2126, 0.7152, 0.0722][i], 0);
+    const contrast = (a, b) => {
+        const [x, y] = [luminance(a), luminance(b)].sort((p, q) => q - p);
+        return (x + 0.05) / (y + 0.05);
+    };
+    const page = rgba(getComputedStyle(document.body).backgroundColor);
+    if (page[3] !== 1) { throw new Error(`the page's background is not opaque: ${page}`); }
+    const marks = [];
+    const add = (selector, what, colour) => document.querySelectorAll(selector).forEach((element, index) =>
+        marks.push([what, `${selector} #${index + 1}`, contrast(over(rgba(colour(getComputedStyle(element))), page), page)]));
+    add(".gradviz-controls button:not([aria-disabled=true])", "a button's edge", style => style.borderTopColor);
+    add(".gradviz-sweep input:not(:checked) + span", "a sweep value's edge", style => style.borderTopColor);
+    add(".gradviz-sweep input:checked + span", "the chosen sweep value's fill", style => style.backgroundColor);
+    add(".gradviz__table tr.gradviz-row--current > td:first-child", "the current row's mark",
+        style => (style.boxShadow.match(/rgba?\\([^)]*\\)/) || ["rgba(0, 0, 0, 0)"])[0]);  // none: no mark at all
+    return marks;
 }"""
