@@ -90,7 +90,7 @@ class BatchUpdate(CheapCopies, LessonMixin, Scene):
     def construct(self) -> None:
         p, eta = self.pal, self.learning_rate
         loss = VGroup(MathTex(r"\text{per sample: }\; L = \frac{1}{2}\,(w x - y)^2, \qquad "
-                              r"\frac{\partial L}{\partial w} = (w x - y)\, x", color=p.foreground, font_size=tex(TYPE.body)),
+                              r"\frac{\partial L}{\partial w} = (w x - y)\, x", color=p.foreground, font_size=tex(TYPE.label)),
                       self.text(f"after the batch: w ← w − {eta:g}·∇w", TYPE.small, p.muted)).arrange(DOWN, buff=0.12)
         self.section("The loss, the connection and the batch")
         self.play(FadeIn(loss.to_edge(UP, buff=0.2)), run_time=0.5)

@@ -103,8 +103,10 @@ class WeightMatrixUpdate(CheapCopies, LessonMixin, Scene):
     def construct(self) -> None:
         vec = lambda v: r"(" + r",\ ".join(f"{x:g}" for x in v) + r")"
         loss = MathTex(r"L = \frac{1}{2}\,\lVert W\mathbf{x} - \mathbf{y}\rVert^2, \qquad \mathbf{x} = " + vec(self.inputs)
-                       + r",\quad \mathbf{y} = " + vec(self.targets), color=self.pal.foreground, font_size=tex(TYPE.body))
+                       + r",\quad \mathbf{y} = " + vec(self.targets), color=self.pal.foreground, font_size=tex(TYPE.label))
         self.section("The loss, W and its gradient")
+        if loss.width > 13.6:  # long vectors: narrower rather than cut off by the frame
+            loss.scale_to_fit_width(13.6)
         self.play(FadeIn(loss.to_edge(UP, buff=0.3)), run_time=0.5)
         w_entries, g_entries, eq = self.show_matrices(loss)
         new_grp, last = self.fill_new_matrix(w_entries, g_entries, eq)

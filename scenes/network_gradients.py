@@ -102,8 +102,10 @@ class NetworkGradients(CheapCopies, LessonMixin, Scene):
         vec = lambda v: r"(" + r",\ ".join(f"{x:g}" for x in v) + r")"
         loss = MathTex(r"L = \frac{1}{2}\,\lVert \hat{\mathbf{y}} - \mathbf{y} \rVert^2 = " + f"{self.net.loss:.3f}"
                        + r" \qquad \mathbf{x} = " + vec(self.inputs) + r",\quad \mathbf{y} = " + vec(self.targets),
-                       color=self.pal.foreground, font_size=tex(TYPE.body))
+                       color=self.pal.foreground, font_size=tex(TYPE.label))
         self.section("The loss and the network")
+        if loss.width > 13.6:  # long vectors: narrower rather than cut off by the frame
+            loss.scale_to_fit_width(13.6)
         self.play(FadeIn(loss.to_edge(UP, buff=0.3)), run_time=0.5)
         cols, edges = self.show_network()
         # Forward pulse, input to output.
