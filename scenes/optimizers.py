@@ -78,7 +78,7 @@ class OptimizerComparison(TwoWeightLoss, LessonMixin, Scene):
         ax = self.show_loss()
         self.section("Three update rules")
         legend = self.show_rules(colors)
-        dots = {k: Dot(ax.c2p(*self.start), radius=0.07, color=c) for k, c in colors.items()}
+        dots = {k: Dot(ax.c2p(*self.start), radius=0.09, color=c) for k, c in colors.items()}
         self.play(*[FadeIn(d) for d in dots.values()], run_time=0.3)
         for i in range(self.steps):
             self.show_round(ax, dots, colors, i)
