@@ -147,7 +147,6 @@ class ZensicalSite:
             return html
         html += run.add_unclosed(fences.located, label)
         html = run.quote_values(label, html, _read_page(self.project.root / label))  # :gradviz[id.value] in the prose
-        html = run.quote_values(label, html, _read_page(self.project.root / label))  # :gradviz[id.value] in the prose
         errors = run.collect(wait=True)
         self._count(run)
         for error in errors:
@@ -222,14 +221,6 @@ def _engine(root: Path, settings: Settings) -> Engine:
             threading.Thread(target=engine.shutdown, name="gradviz-old-engine", daemon=True).start()
         engine = _engines[root] = Engine(settings, root)
         return engine
-
-
-def _read_page(path: Path) -> str:
-    """A page's Markdown, for the lines of its value references; "" if it cannot be read."""
-    try:
-        return path.read_text(encoding="utf-8-sig")
-    except (OSError, UnicodeDecodeError):
-        return ""
 
 
 def _read_page(path: Path) -> str:
