@@ -96,20 +96,9 @@ def build_site(config: MkDocsConfig, *, command: str = "build", plan_only: bool 
 
 
 def _render(args: argparse.Namespace) -> int:
-    from mkdocs.exceptions import Abort, PluginError
-
     config = _load(args.config)
     plugin = _plugin(config)
-    columns = (TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn())
-    with tempfile.TemporaryDirectory() as site_dir, _errors_held_back() as held, \
-            Progress(*columns, console=console, transient=True) as bar:
-        config.site_dir = site_dir
-        try:
-            build_site(config, progress=BarProgress(bar, plugin.config.concurrency), shard=args.shard)
-        except (Abort, PluginError) as error:
-            failure = "\n".join(held) or str(error)  # MkDocs' own "Aborted with a BuildError!" says nothing more
-        else:
-            failure = ""
+    failure = _build_with_bar(config, plugin, shard=args.shard)
     _summary(plugin)
     if args.shard and plugin.run is not None:
         keys = {request.key for block in plugin.run.blocks for request in block.requests}
@@ -118,6 +107,21 @@ def _render(args: argparse.Namespace) -> int:
     if failure:
         console.print(f"[red]{escape(failure)}[/red]")
     return 1 if failure else 0
+
+
+def _build_with_bar(config: MkDocsConfig, plugin: GradvizPlugin, *, shard: tuple[int, int] | None = None) -> str:
+    """Build the site into a throwaway folder with a live progress bar; the failure MkDocs reported, or ""."""
+    from mkdocs.exceptions import Abort, PluginError
+
+    columns = (TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn())
+    with tempfile.TemporaryDirectory() as site_dir, _errors_held_back() as held, \
+            Progress(*columns, console=console, transient=True) as bar:
+        config.site_dir = site_dir
+        try:
+            build_site(config, progress=BarProgress(bar, plugin.config.concurrency), shard=shard)
+        except (Abort, PluginError) as error:
+            return "\n".join(held) or str(error)  # MkDocs' own "Aborted with a BuildError!" says nothing more
+    return ""
 
 
 @contextmanager
@@ -215,20 +219,12 @@ def _keys_in_use(config_file: str) -> set[str]:
 
 def _proof(args: argparse.Namespace) -> int:
     """Build the site as ``render`` does (rendering what is missing), then write a proof sheet per page."""
-    from mkdocs.exceptions import Abort, PluginError
-
     from mkdocs_gradviz.core.proof import write_proof
 
     config = _load(args.config)
     plugin = _plugin(config)
-    columns = (TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn())
-    with tempfile.TemporaryDirectory() as site_dir, _errors_held_back() as held, \
-            Progress(*columns, console=console, transient=True) as bar:
-        config.site_dir = site_dir
-        try:
-            build_site(config, progress=BarProgress(bar, plugin.config.concurrency))
-        except (Abort, PluginError) as error:
-            console.print(f"[red]{escape(chr(10).join(held) or str(error))}[/red]")
+    if failure := _build_with_bar(config, plugin):
+        console.print(f"[red]{escape(failure)}[/red]")
     if plugin.run is None:
         return 1
     out = Path(args.out) if args.out else plugin.run.cache.root / "proof"
