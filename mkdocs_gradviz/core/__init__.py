@@ -22,7 +22,7 @@ plan     which renders a build needs, in which order
 render   making the videos
          ``render_queue``   the queue: several renders at a time, each key once, most urgent first
          ``process``        one render in a process of its own, forked from a server that imported Manim
-         ``manim_render``   the body of that process: the only module that imports Manim
+         ``manim_render``   the body of that process; it and ``manim_values`` alone import Manim
          ``manim_values``   the body of a values process: a scene's ``values()``, nothing drawn
          ``pausing``        background renders paused between frames while an edit renders
          ``job``            what crosses the process boundary: the request in, the result out
