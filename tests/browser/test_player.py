@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import functools
-import re
 import shutil
 import textwrap
 import threading
@@ -18,6 +17,7 @@ from PIL import Image
 from playwright.sync_api import Browser, BrowserContext, Locator, Page
 from support.browser import PLAY_RECORDER, SCREENSHOTS, Seen, Watched
 from support.web import QuietServer, RangeRequestHandler
+from support.webvtt import parse_webvtt
 
 from mkdocs_gradviz.cli import build_site
 
@@ -287,7 +287,7 @@ def test_chapters_track_is_valid_webvtt_with_the_steps(served: Served, context: 
         assert [(start, label) for start, _, label in cues] == [(start, label) for start, label, _ in steps]
         assert [end for _, end, _ in cues] == [start for start, _, _ in steps[1:]] + [duration]
         text = urlopen(video.evaluate("v => v.querySelector('track').src")).read().decode()
-        assert _parse_webvtt(text) == [(start, end, label) for start, end, label in cues]
+        assert parse_webvtt(text) == [(start, end, label) for start, end, label in cues]
 
 
 def test_reduced_motion_steps_without_playing(served: Served, browser: Browser) -> None:
@@ -414,19 +414,3 @@ def _tab_to(page: Page, condition: str, limit: int = 80) -> None:
         if page.evaluate(f"Boolean(document.activeElement && ({condition}))"):
             return
     raise AssertionError(f"Tab never reached: {condition}")
-
-
-def _parse_webvtt(text: str) -> list[tuple[float, float, str]]:
-    """The cues of a WebVTT file, checked strictly: header, blank-line separated cues, increasing times."""
-    blocks = text.strip("\n").split("\n\n")
-    assert blocks[0] == "WEBVTT"
-    cues = []
-    for block in blocks[1:]:
-        identifier, timing, *payload = block.split("\n")
-        match = re.fullmatch(r"(\d\d):(\d\d):(\d\d)\.(\d{3}) --> (\d\d):(\d\d):(\d\d)\.(\d{3})", timing)
-        assert identifier.isdigit() and match and payload, block
-        h1, m1, s1, f1, h2, m2, s2, f2 = map(int, match.groups())
-        start, end = h1 * 3600 + m1 * 60 + s1 + f1 / 1000, h2 * 3600 + m2 * 60 + s2 + f2 / 1000
-        assert start < end and (not cues or cues[-1][1] == start)
-        cues.append((start, end, "\n".join(payload)))
-    return cues
