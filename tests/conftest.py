@@ -1,7 +1,7 @@
 """What every test layer shares: the throwaway ``site``, the course built once per run, the layer markers.
 
 The layers are folders, and a test's folder gives its marker: ``unit`` (tests/unit, no render),
-``render`` (tests/build: real renders and real builds), ``browser`` (tests/browser: Chromium),
+``render`` (tests/render: real renders and real builds), ``browser`` (tests/browser: Chromium),
 ``cluster`` (tests/cluster: Dask, S3). ``slow`` marks the tests that take minutes alone.
 Helpers live in ``tests/support`` (a package on ``sys.path``); no test module imports another.
 
@@ -18,18 +18,16 @@ from pathlib import Path
 
 import pytest
 from support.course import Course, ZensicalCourse, course_for_run, zensical_course_for_run
-from support.paths import TESTS
+from support.paths import LAYERS, TESTS
 from support.site import Site
 
-#: The marker of each layer's folder.
-LAYERS = {"unit": "unit", "build": "render", "browser": "browser", "cluster": "cluster"}
 #: Modules of tests/unit that play every library scene's construct through the rule recorder: no render, but
 #: minutes of CPU in all. They run with the whole suite; the quick check (`pytest -m unit`) leaves them out.
 RULE_MODULES = {"test_scene_rules", "test_rule_mutants"}
 #: Seconds one rule check may take: a long scene's recording, on a loaded machine.
 RULE_TIMEOUT = 900
 #: Layers whose modules share expensive module fixtures: their tests stay together in one process.
-GROUPED_LAYERS = {"build", "browser", "cluster"}
+GROUPED_LAYERS = {"render", "browser", "cluster"}
 #: The fixtures that read the course; their tests run in one process, one after the other, after one build.
 COURSE_FIXTURES = {"course", "course_url", "zensical_course"}
 #: Seconds a course test may take, the course build (every library scene, both palettes) included.

@@ -6,6 +6,8 @@ from pathlib import Path
 
 REPO = Path(__file__).parents[2]
 TESTS = REPO / "tests"
+#: The folder of each test layer, and the marker its tests carry (tests/conftest.py).
+LAYERS = {"unit": "unit", "render": "render", "browser": "browser", "cluster": "cluster"}
 #: The small scene library of the test sites (Pulse, Label...).
 FIXTURE_SCENES = TESTS / "fixtures" / "scenes"
 #: Scenes made for the player's tests (Stepper).
