@@ -152,15 +152,21 @@ def test_idiom_renders_as_a_figure_of_the_right_kind(built, name: str) -> None:
     assert f"<{other} " not in figure
 
 
-def test_a_still_is_a_picture_in_both_palettes_with_caption_and_alt_and_no_controls(built) -> None:
-    """A scene that plays nothing is a picture per palette, captioned, described, with no player controls."""
+def test_a_still_is_a_picture_in_both_palettes_with_caption_and_alt_and_only_a_full_screen_button(built) -> None:
+    """A scene that plays nothing is a picture per palette, captioned, described, that opens full screen and has no player."""
     site, plugin = built
     figure = re.search(r'<figure class="gradviz.*?</figure>', site.html("still_picture/index.html"), re.S).group(0)
     images = re.findall(r"<img [^>]*>", figure)
     assert [re.search(r'data-gradviz-theme="(\w+)"', i).group(1) for i in images] == ["dark", "light"]
     assert all('alt="A still. ' in image for image in images)
     assert "<figcaption>A still</figcaption>" in figure
-    assert "controls" not in figure and "data-gradviz-autoplay" not in figure
+    # Like every figure it opens full screen (blocks.md, "On a phone, and full screen"); nothing plays or steps.
+    (group,) = re.findall(r'<div class="gradviz-controls"[^>]*>.*?</button></div>', figure, re.S)
+    (button,) = re.findall(r"<button [^>]*>", group)
+    assert "data-gradviz-full" in button and 'aria-label="Full screen"' in button
+    assert not re.search(r"<(video|img)\b[^>]*\bcontrols\b", figure), "no browser controls: there is nothing to play"
+    assert "data-gradviz-autoplay" not in figure and "data-gradviz-play" not in figure
+    assert "gradviz-steps" not in figure and "aria-live" not in figure
     (block,) = [b for b in plugin.run.blocks if b.scene == "StillPicture"]
     for entry in block.entries.values():
         assert entry.result.kind == "image" and set(entry.files()) == {entry.result.codec}
