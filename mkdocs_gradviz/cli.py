@@ -31,6 +31,8 @@ if TYPE_CHECKING:
     from mkdocs_gradviz.core.job import RenderRequest
     from mkdocs_gradviz.mkdocs.plugin import GradvizPlugin
 
+#: Messages that name a file (and line) are printed with ``soft_wrap=True``: never broken at the
+#: console's width (80 columns in CI), so paths stay whole and ``page:line: message`` stays one line.
 console = Console(highlight=False)
 
 
@@ -60,7 +62,7 @@ def main(argv: list[str] | None = None) -> int:
     try:
         return commands_by_name[args.command](args)
     except GradvizError as error:  # the one place where the command states gradviz's own errors
-        console.print(f"[red]{escape(stated(error))}[/red]")
+        console.print(f"[red]{escape(stated(error))}[/red]", soft_wrap=True)
         return 2 if isinstance(error, ConfigError) and args.command != "new" else 1
 
 
@@ -105,7 +107,7 @@ def _render(args: argparse.Namespace) -> int:
         mine = sum(shard_of(key, args.shard[1]) == args.shard[0] for key in keys)
         console.print(f"shard {args.shard[0]}/{args.shard[1]}: {mine} of the site's {len(keys)} renders are this job's")
     if failure:
-        console.print(f"[red]{escape(failure)}[/red]")
+        console.print(f"[red]{escape(failure)}[/red]", soft_wrap=True)
     return 1 if failure else 0
 
 
@@ -176,7 +178,7 @@ def _scenes(args: argparse.Namespace) -> int:
         folders.append(("site", f"site scenes ({library.site_dir})"))
     for origin, title in folders:
         scenes = library.in_folder(origin)
-        console.print(f"[bold]{escape(title)}[/bold]: {len(scenes)} scene{'' if len(scenes) == 1 else 's'}")
+        console.print(f"[bold]{escape(title)}[/bold]: {len(scenes)} scene{'' if len(scenes) == 1 else 's'}", soft_wrap=True)
         if not scenes:
             console.print("  no scene found: a scene is a class listed in a module's __all__ (see 'Write a scene')")
         for info in scenes:
@@ -186,9 +188,9 @@ def _scenes(args: argparse.Namespace) -> int:
                 table.add_row(param.name, escape(param.describe_type()), escape(repr(param.default)), escape(param.doc))
             console.print(table)
     for warning in library.warnings:
-        console.print(f"[yellow]{escape(warning)}[/yellow]")
+        console.print(f"[yellow]{escape(warning)}[/yellow]", soft_wrap=True)
     for problem in library.problems:
-        console.print(f"[red]cannot be read, not available: {escape(str(problem))}[/red]")
+        console.print(f"[red]cannot be read, not available: {escape(str(problem))}[/red]", soft_wrap=True)
     return 1 if library.problems else 0
 
 
@@ -224,7 +226,7 @@ def _proof(args: argparse.Namespace) -> int:
     config = _load(args.config)
     plugin = _plugin(config)
     if failure := _build_with_bar(config, plugin):
-        console.print(f"[red]{escape(failure)}[/red]")
+        console.print(f"[red]{escape(failure)}[/red]", soft_wrap=True)
     if plugin.run is None:
         return 1
     out = Path(args.out) if args.out else plugin.run.cache.root / "proof"

@@ -8,7 +8,9 @@ import pytest
 from mkdocs.commands.build import build
 from mkdocs.config import load_config
 from mkdocs.exceptions import Abort
+from rich.console import Console
 
+from mkdocs_gradviz import cli
 from mkdocs_gradviz.cli import main
 
 GOOD = "```gradviz\nscene: Label\nword: ok\n```\n"
@@ -103,11 +105,11 @@ def test_formula_manim_would_patch_fails_with_latex_own_error(site, caplog) -> N
 
 
 def test_formula_manim_would_patch_fails_in_the_gradviz_command(site, capsys, monkeypatch) -> None:
-    """`gradviz render` reports the same error, and exits 1."""
+    """`gradviz render` reports the same error, unbroken at a CI log's 80 columns, and exits 1."""
     site.configure(plugin="theme: dark\n")
     site.page("index.md", "# Title\n\nText.\n\n```gradviz\n" + PATCHED + "```\n")
     monkeypatch.chdir(site.root)
-    monkeypatch.setenv("COLUMNS", "200")
+    monkeypatch.setattr(cli, "console", Console(highlight=False, width=80))  # not a terminal, as in CI
     assert main(["render"]) == 1
     assert PATCHED_ERROR in capsys.readouterr().out
 
