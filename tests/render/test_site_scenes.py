@@ -7,10 +7,12 @@ from pathlib import Path
 
 import pytest
 from mkdocs.exceptions import Abort
+from rich.console import Console
 from support.docs import between
 from support.paths import FIXTURE_SCENES, SCENES_PAGE
 from support.site import Site
 
+from mkdocs_gradviz import cli
 from mkdocs_gradviz.cli import main
 
 SHADOW = '''\
@@ -79,8 +81,9 @@ def test_a_site_scene_with_a_library_name_wins_with_a_warning_naming_both(site, 
         site.build(strict=True)
 
 
-def test_gradviz_scenes_marks_where_each_scene_comes_from(site, own_scenes, capsys) -> None:
-    """`gradviz scenes` lists the installed library and the site's folder, each scene with its origin."""
+def test_gradviz_scenes_marks_where_each_scene_comes_from(site, own_scenes, capsys, monkeypatch) -> None:
+    """`gradviz scenes` lists the installed library and the site's folder (its path unbroken), each scene with its origin."""
+    monkeypatch.setattr(cli, "console", Console(highlight=False, width=80))  # not a terminal, as in CI
     assert main(["scenes"]) == 0
     out = capsys.readouterr().out
     assert "installed library" in out and "10 scenes" in out
