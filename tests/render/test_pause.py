@@ -27,8 +27,11 @@ from mkdocs_gradviz.core.render_queue import BACKGROUND, RenderQueue
 
 EVENT = 120  # seconds: only a safety net against a hang, never a measure of speed
 EDITED = (-2, 0)  # the queue priority of an edited block's render (edits.py)
-#: A scene that writes ``started`` in its working folder once it has written frames, then plays on.
+#: A scene that writes ``started`` in its working folder once it has written frames, then plays on
+#: (if ``gated``, only once a file ``go`` appears there: a tiny render writes the rest of its frames
+#: in a few hundredths of a second, before a pause asked for after ``started`` could take effect).
 SLOW_SCENE = """\
+import time
 from pathlib import Path
 
 class Slow(Scene):
@@ -37,13 +40,15 @@ class Slow(Scene):
         self.add(square)
         self.wait(0.5)
         Path("started").touch()
+        while {gated} and not Path("go").exists():
+            time.sleep(0.02)
         self.play(Rotate(square, {turn}), run_time={seconds})
 """
 
 
-def scene_request(name: str, seconds: float, turn: float = 1.0) -> RenderRequest:
+def scene_request(name: str, seconds: float, turn: float = 1.0, *, gated: bool = False) -> RenderRequest:
     """A code block's render at tiny size (256x144, 10 fps): 0.5 s still, then ``seconds`` of rotation."""
-    code = SLOW_SCENE.format(seconds=seconds, turn=turn)
+    code = SLOW_SCENE.format(seconds=seconds, turn=turn, gated=gated)
     key = hashlib.sha256(f"{name}\n{code}".encode()).hexdigest()
     return RenderRequest("code", "Slow", "", {}, code, 256, 144, 10, "dark", key)
 
@@ -69,7 +74,7 @@ def test_a_paused_background_render_resumes_and_completes_with_a_valid_entry(cac
     """An edit's render on a one-process queue runs while the background render is paused; both end in the cache."""
     queue = RenderQueue(cache, site_scenes=None, concurrency=1, timeout=600, memory_limit=0)
     paused_while_edit_ran = threading.Event()
-    background_request, edited_request = scene_request("background", 4.0), scene_request("edited", 1.0, 2.0)
+    background_request, edited_request = scene_request("background", 4.0, gated=True), scene_request("edited", 1.0, 2.0)
 
     def watch() -> None:
         snapshot = queue.snapshot()
@@ -82,9 +87,11 @@ def test_a_paused_background_render_resumes_and_completes_with_a_valid_entry(cac
     try:
         background = queue.submit(background_request, priority=BACKGROUND)
         background.add_done_callback(lambda _: finished.append("background"))
-        wait_for_file(f"{background_request.key}.*/scratch/started", cache.staging_root)  # frames written
+        started = wait_for_file(f"{background_request.key}.*/scratch/started", cache.staging_root)  # frames written
         edited = queue.submit(edited_request, priority=EDITED)
         edited.add_done_callback(lambda _: finished.append("edited"))
+        assert paused_while_edit_ran.wait(EVENT)
+        (started.parent / "go").touch()  # the background's rotation: its first frame meets the pause
         edited_entry = edited.result(timeout=EVENT)
         background_entry = background.result(timeout=EVENT)
     finally:
