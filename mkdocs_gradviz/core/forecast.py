@@ -27,6 +27,7 @@ class Outlook:
     elapsed: float  # seconds since it started; 0 while waiting
     left: float | None  # seconds until it is expected to be done; None when nothing can be estimated
     basis: int  # earlier renders of this scene at this size the estimate comes from (0: other scenes')
+    paused: bool = False  # running, but paused while an edited block's renders run (pausing.py)
 
 
 def forecast(snapshot: QueueSnapshot, history: dict[str, list[float]]) -> dict[str, Outlook]:
@@ -37,7 +38,7 @@ def forecast(snapshot: QueueSnapshot, history: dict[str, list[float]]) -> dict[s
     for request, elapsed in snapshot.running:
         seconds, basis = _duration(history, request)
         left = None if seconds is None else max(seconds - elapsed, 0.0)
-        outlooks[request.key] = Outlook(True, 0, elapsed, left, basis)
+        outlooks[request.key] = Outlook(True, 0, elapsed, left, basis, paused=request.key in snapshot.paused)
         unknown = unknown or left is None
         heapq.heappush(free, left or 0.0)
     free += [0.0] * max(0, snapshot.concurrency - len(free))
@@ -57,6 +58,9 @@ def describe(outlooks: list[Outlook], quality: str) -> str:
     running = [o for o in outlooks if o.running]
     lefts = [o.left for o in outlooks]
     left = None if not outlooks or None in lefts else max(lefts)
+    if running and all(o.paused for o in running):
+        # Its time left is the edited block's, which nothing here can estimate; the clock would mislead.
+        return "paused while the block you just edited renders; it goes on where it stopped once that is done."
     if running:
         elapsed = max(o.elapsed for o in running)
         state = f"rendering now, {_duration_words(elapsed)} so far"

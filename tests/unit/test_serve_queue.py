@@ -200,12 +200,14 @@ def test_render_times_keep_the_latest_few_and_survive_a_damaged_file(tmp_path: P
      {"a": Outlook(False, 1, 0.0, 20.0, 3), "new": Outlook(False, 2, 0.0, 40.0, 0)}),
     # Nothing rendered at this size yet: no estimate for anyone.
     ([("a", 3.0)], ["b"], {}, {"a": Outlook(True, 0, 3.0, None, 0), "b": Outlook(False, 1, 0.0, None, 0)}),
+    # A render paused for an edited block is marked so.
+    ([("p", 8.0)], [], {"p": [10.0]}, {"p": Outlook(True, 0, 8.0, 2.0, 1, paused=True)}),
 ])
 def test_forecast_plays_the_queue_forward_on_the_workers(running, waiting, history, expected) -> None:
     """Each render's place and time left come from the queue order and the median of its scene's earlier times."""
     times = {timing_key(request(name)): values for name, values in history.items()}
     snapshot = QueueSnapshot(tuple((request(n), elapsed) for n, elapsed in running),
-                             tuple(request(n) for n in waiting), 1)
+                             tuple(request(n) for n in waiting), 1, frozenset({"key-p"}))
     assert forecast(snapshot, times) == {f"key-{name}": outlook for name, outlook in expected.items()}
 
 
@@ -220,6 +222,13 @@ def test_forecast_plays_the_queue_forward_on_the_workers(running, waiting, histo
       "rendered at low quality).")),
     ([Outlook(False, 11, 0.0, None, 0)],
      "waiting, 11th in the render queue; no estimate yet (no earlier render at low quality to go by)."),
+    # Paused for an edited block: no clock running on, no estimate that cannot hold.
+    ([Outlook(True, 0, 40.0, 5.0, 2, paused=True), Outlook(True, 0, 41.0, 6.0, 2, paused=True)],
+     "paused while the block you just edited renders; it goes on where it stopped once that is done."),
+    # One variant paused, the other still rendering: the block is rendering.
+    ([Outlook(True, 0, 40.0, 5.0, 2, paused=True), Outlook(True, 0, 3.0, 6.0, 2)],
+     ("rendering now, 40 s so far; about 6 s to go (estimated from 2 earlier renders of this scene at low "
+      "quality).")),
 ])
 def test_a_placeholder_says_where_its_renders_stand(outlooks, words) -> None:
     """The status text names running or the place in the queue, and an estimate with what it is based on."""
