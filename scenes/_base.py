@@ -8,12 +8,16 @@ from manim import (
     LEFT,
     RIGHT,
     UP,
+    Animation,
     Arrow,
     Axes,
     DashedLine,
     DecimalNumber,
+    FadeIn,
+    FadeOut,
     MarkupText,
     MathTex,
+    Mobject,
     Text,
     UpdateFromFunc,
     ValueTracker,
@@ -208,12 +212,13 @@ class LessonMixin:
 
 
 class CheapCopies:
-    """Mix in before ``LessonMixin``: a glyph forgets the SVG path it was parsed from once it has its points.
+    """Mix in before ``LessonMixin``: the same frames for less work in Manim's copies and fades.
 
-    Every glyph of a ``Text``, ``MarkupText`` or ``MathTex`` keeps that svgelements path, which
-    Manim never reads again, and deep-copies it with every copy of the glyph: a ``FadeIn``'s faded
-    copy, a ``Transform``'s start and target, ``.animate``, each digit a ``DecimalNumber`` takes
-    from its glyph cache. Dropped, a copy costs about a sixth. Nothing drawn changes.
+    Every glyph of a ``Text``, ``MarkupText`` or ``MathTex`` keeps the svgelements path it was
+    parsed from, which Manim never reads again but deep-copies with every copy of the glyph: a
+    ``Transform``'s start and target, ``.animate``, each digit a ``DecimalNumber`` takes from its
+    glyph cache. Dropped, a copy costs about a sixth. And a plain ``FadeIn``/``FadeOut`` (no shift,
+    no scale) is played as an ``OpacityFadeIn``/``OpacityFadeOut``: the same frames, no copy at all.
     """
 
     def add(self, *mobjects):
@@ -221,8 +226,65 @@ class CheapCopies:
         return super().add(*mobjects)
 
     def play(self, *animations, **kwargs):
+        animations = [opacity_fade(a) for a in animations]
         drop_svg_paths(*_animated(animations))  # targets, which are never added before they are copied
         return super().play(*animations, **kwargs)
+
+
+class _OpacityFade:
+    """What ``OpacityFadeIn`` and ``OpacityFadeOut`` change in Manim's fades: alpha alone, no copies.
+
+    Manim's fades are transforms between the mobject and a faded copy: three deep copies of the
+    family per fade, and every point interpolated at every frame, to change alpha alone. Here each
+    colour's alpha goes from 0 to its own value (or back) along the same rate function, which is
+    what the transform computes, so the frames are the same.
+    """
+
+    def begin(self) -> None:
+        self.alphas = [(part, {name: getattr(part, name)[:, 3].copy() for name in _RGBAS})
+                       for part in self.mobject.get_family() if isinstance(part, VMobject)]
+        Animation.begin(self)  # not Transform.begin: no target to build, nothing to copy
+
+    def create_starting_mobject(self) -> Mobject:
+        return self.mobject
+
+    def get_all_mobjects(self) -> list[Mobject]:
+        return [self.mobject]
+
+    def interpolate_mobject(self, alpha: float) -> None:
+        t = self.rate_func(alpha)
+        level = t if isinstance(self, FadeIn) else 1.0 - t
+        for part, alphas in self.alphas:
+            for name, alpha_of_row in alphas.items():
+                rgbas = getattr(part, name)
+                if len(rgbas) == len(alpha_of_row):  # unless something recoloured it meanwhile
+                    rgbas[:, 3] = alpha_of_row * level
+
+
+class OpacityFadeIn(_OpacityFade, FadeIn):
+    """``FadeIn`` without shift or scale, for vector mobjects, done on their colours' alpha."""
+
+
+class OpacityFadeOut(_OpacityFade, FadeOut):
+    """``FadeOut`` without shift or scale, for vector mobjects, done on their colours' alpha.
+
+    Once removed, the mobject gets its colours back (``FadeOut``'s own clean-up), so it shows whole if added again.
+    """
+
+
+#: The colour arrays of a Cairo ``VMobject``, each row RGBA.
+_RGBAS = ("fill_rgbas", "stroke_rgbas", "background_stroke_rgbas")
+
+
+def opacity_fade(animation):
+    """``animation`` as an ``OpacityFadeIn``/``OpacityFadeOut`` if it is a plain fade of vector mobjects, else unchanged."""
+    plain = (type(animation) in (FadeIn, FadeOut) and not np.any(animation.shift_vector)
+             and animation.scale_factor == 1 and animation.lag_ratio == 0
+             and all(isinstance(part, VMobject) or not part.has_points() for part in animation.mobject.get_family()))
+    if not plain:
+        return animation
+    kind = OpacityFadeIn if isinstance(animation, FadeIn) else OpacityFadeOut
+    return kind(animation.mobject, run_time=animation.run_time, rate_func=animation.rate_func)
 
 
 def drop_svg_paths(*mobjects) -> None:

@@ -28,7 +28,7 @@ from manim import (
     Write,
 )
 
-from ._base import LessonMixin, fmt
+from ._base import CheapCopies, LessonMixin, fmt
 from ._losses import OneWeightLoss
 from ._maths import Step, gd_1d, nice_range
 from ._params import Range, check_params
@@ -37,7 +37,7 @@ from ._typography import TYPE, tex
 __all__ = ["GradientDescent"]
 
 
-class GradientDescent(OneWeightLoss, LessonMixin, Scene):
+class GradientDescent(OneWeightLoss, CheapCopies, LessonMixin, Scene):
     """Gradient descent on a 1-D loss curve.
 
     Shows the loss first, then at every step the gradient ∇L as a red arrow (uphill), the step

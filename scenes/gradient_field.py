@@ -27,7 +27,7 @@ from manim import (
     Write,
 )
 
-from ._base import LessonMixin, contour_mobjects, fmt, square_view
+from ._base import CheapCopies, LessonMixin, contour_mobjects, fmt, square_view
 from ._losses import TwoWeightLoss
 from ._params import Range, check_params
 from ._typography import TYPE, tex
@@ -35,7 +35,7 @@ from ._typography import TYPE, tex
 __all__ = ["GradientField"]
 
 
-class GradientField(TwoWeightLoss, LessonMixin, Scene):
+class GradientField(TwoWeightLoss, CheapCopies, LessonMixin, Scene):
     """Gradient descent on a 2-D loss over its contour lines and its negative-gradient field.
 
     At each step the gradient ∇L is a red arrow at the point (uphill) and the step −η∇L a dashed

@@ -23,7 +23,7 @@ from manim import (
     Write,
 )
 
-from ._base import LessonMixin, fmt
+from ._base import CheapCopies, LessonMixin, fmt
 from ._losses import OneWeightLoss
 from ._maths import gd_1d, nice_range
 from ._params import ParameterError, Range, check_params
@@ -32,7 +32,7 @@ from ._typography import TYPE
 __all__ = ["LearningRateComparison"]
 
 
-class LearningRateComparison(OneWeightLoss, LessonMixin, Scene):
+class LearningRateComparison(OneWeightLoss, CheapCopies, LessonMixin, Scene):
     """The same loss and start under several learning rates, side by side.
 
     Each step moves every point by −η·∇L. Each panel is labelled by what its run actually does

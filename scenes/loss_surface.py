@@ -29,7 +29,7 @@ from manim import (
     VGroup,
 )
 
-from ._base import LessonMixin, fmt
+from ._base import CheapCopies, LessonMixin, fmt
 from ._losses import TwoWeightLoss
 from ._params import Range, check_params
 from ._typography import TYPE, tex
@@ -37,7 +37,7 @@ from ._typography import TYPE, tex
 __all__ = ["LossSurface"]
 
 
-class LossSurface(TwoWeightLoss, LessonMixin, ThreeDScene):
+class LossSurface(TwoWeightLoss, CheapCopies, LessonMixin, ThreeDScene):
     """Gradient descent drawn on the 3-D surface z = L(w1, w2); on the floor below the point, the
     gradient ∇L (red, uphill) and the step −η∇L (dashed) of each step.
 

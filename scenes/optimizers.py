@@ -7,7 +7,7 @@ from typing import Annotated
 import numpy as np
 from manim import DOWN, LEFT, RIGHT, UL, UP, Axes, Create, Dot, FadeIn, FadeOut, GrowArrow, LaggedStart, Line, Scene, VGroup
 
-from ._base import LessonMixin, contour_mobjects, fmt, square_view
+from ._base import CheapCopies, LessonMixin, contour_mobjects, fmt, square_view
 from ._losses import TwoWeightLoss
 from ._maths import adam_path, gd_path, momentum_path
 from ._params import Range, check_params
@@ -16,7 +16,7 @@ from ._typography import TYPE
 __all__ = ["OptimizerComparison"]
 
 
-class OptimizerComparison(TwoWeightLoss, LessonMixin, Scene):
+class OptimizerComparison(TwoWeightLoss, CheapCopies, LessonMixin, Scene):
     """Plain GD, momentum and Adam from the same start on a narrow valley, drawn step by step.
 
     Args:

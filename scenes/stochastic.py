@@ -25,7 +25,7 @@ from manim import (
     VMobject,
 )
 
-from ._base import LessonMixin, contour_mobjects, fmt, square_view
+from ._base import CheapCopies, LessonMixin, contour_mobjects, fmt, square_view
 from ._maths import gd_path, make_regression, minibatch_path, mse_grad, mse_loss
 from ._params import ParameterError, Range, check_params
 from ._typography import TYPE
@@ -33,7 +33,7 @@ from ._typography import TYPE
 __all__ = ["StochasticDescent"]
 
 
-class StochasticDescent(LessonMixin, Scene):
+class StochasticDescent(CheapCopies, LessonMixin, Scene):
     """Mini-batch SGD on a line fit y ≈ w·x + b, against the full-batch gradient descent path.
 
     The data are a reproducible noisy line; each step uses a random mini-batch, so its gradient is
