@@ -6,7 +6,8 @@ The layers are folders, and a test's folder gives its marker: ``unit`` (tests/un
 Helpers live in ``tests/support`` (a package on ``sys.path``); no test module imports another.
 
 Under pytest-xdist (``--dist loadgroup``), the tests of a module that sets up something
-expensive for all its tests (a built site, a cluster) run in one process, so it is set up once;
+expensive for all its tests (a module fixture: a built site, a cluster) run in one process, so it
+is set up once; the course is built once per run by whichever process asks first (a file lock);
 see ``pytest_collection_modifyitems``.
 """
 
@@ -26,16 +27,15 @@ from support.site import Site
 RULE_MODULES = {"test_scene_rules", "test_rule_mutants"}
 #: Seconds one rule check may take: a long scene's recording, on a loaded machine.
 RULE_TIMEOUT = 900
-#: Layers whose modules share expensive module fixtures: their tests stay together in one process.
-GROUPED_LAYERS = {"render", "browser", "cluster"}
-#: The fixtures that read the course; their tests run in one process, one after the other, after one build.
+#: The fixtures that read the course: the first test to ask builds it, the others wait for that build.
 COURSE_FIXTURES = {"course", "course_url", "zensical_course"}
 #: Seconds a course test may take, the course build (every library scene, both palettes) included.
 COURSE_TIMEOUT = 1800
 
 
+@pytest.hookimpl(tryfirst=True)  # before pytest-xdist's own hook, which reads the xdist_group marks
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
-    """Mark each test with its layer; keep each heavy module's tests in one xdist group; start the longest first."""
+    """Mark each test with its layer; keep the tests of a module fixture in one process; order the work."""
     for item in items:
         layer = _layer(item)
         if Path(str(item.path)).stem in RULE_MODULES:
@@ -43,14 +43,36 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
             item.add_marker(pytest.mark.timeout(RULE_TIMEOUT))
         elif layer in LAYERS:
             item.add_marker(LAYERS[layer])
-        if COURSE_FIXTURES & set(getattr(item, "fixturenames", ())):
+        if _reads_the_course(item):
             # The first test to ask builds the course (minutes): the set-up counts against its timeout.
             item.add_marker(pytest.mark.timeout(COURSE_TIMEOUT))
-            item.add_marker(pytest.mark.xdist_group("course"))
-        elif layer in GROUPED_LAYERS and not item.get_closest_marker("xdist_group"):
+        if _shares_a_module_fixture(item) and not item.get_closest_marker("xdist_group"):
+            # A module fixture (a built site, a cluster) is set up once per process that runs its tests.
             item.add_marker(pytest.mark.xdist_group(Path(str(item.path)).stem))
-    # xdist hands out groups in collection order: the slow ones first, so none starts last on an idle machine.
-    items.sort(key=lambda item: (not item.get_closest_marker("slow"), _layer(item) == "unit"))
+    items.sort(key=_start_order)
+
+
+def _start_order(item: pytest.Item) -> int:
+    """xdist hands out work in collection order; the course build and the long tests go first.
+
+    One process builds the course (its renders take both cores) while the others wait for it; then
+    every process reads the built course, and the rule recordings and the rest fill the gaps.
+    """
+    if _reads_the_course(item):
+        return 0
+    if item.get_closest_marker("slow"):
+        return 1
+    return 3 if _layer(item) == "unit" else 2
+
+
+def _reads_the_course(item: pytest.Item) -> bool:
+    return bool(COURSE_FIXTURES & set(getattr(item, "fixturenames", ())))
+
+
+def _shares_a_module_fixture(item: pytest.Item) -> bool:
+    fixtures = getattr(item, "_fixtureinfo", None)
+    definitions = fixtures.name2fixturedefs.values() if fixtures is not None else ()
+    return any(definition.scope == "module" for chain in definitions for definition in chain)
 
 
 def _layer(item: pytest.Item) -> str:
