@@ -72,6 +72,16 @@ class LogProgress(RenderProgress):
         self.after = after
         self._began = time.monotonic()
 
+    @classmethod
+    def for_build(cls, log: logging.Logger | logging.LoggerAdapter, concurrency: int, *, serving: bool) -> LogProgress:
+        """The progress lines of a build, or of a whole serve session.
+
+        A build waits for its renders and its summary line counts them, so a short phase needs no
+        lines of its own. Under serve, renders finish after the build that queued them ("still
+        rendering in the background"): each one's line is the only word that it is done.
+        """
+        return cls(log, concurrency, after=0.0) if serving else cls(log, concurrency)
+
     def changed(self, request: RenderRequest, seconds: float | None) -> None:
         if seconds is None or time.monotonic() - self._began < self.after:
             return

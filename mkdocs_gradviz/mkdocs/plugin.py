@@ -75,7 +75,7 @@ class GradvizPlugin(BasePlugin[GradvizConfig]):
                 self.on_shutdown()
                 self.engine = Engine(settings, project)
             self.engine.live.pause()  # the build is about to empty the served site folder
-            progress = self.progress or LogProgress(log, settings.concurrency)
+            progress = self.progress or LogProgress.for_build(log, settings.concurrency, serving=self.serving)
             if self.serving and isinstance(self.engine.renderer.progress, LogProgress):
                 progress = None  # one count for the session: renders outlive the rebuild that queued them
             self.run = self.engine.start_build(

@@ -66,7 +66,8 @@ class ZensicalSite:
         """The project's engine ready, every block of the site queued, renders already cached published."""
         base = check_site_folder(settings.output_dir, "output_dir")
         engine = _engine(project.root, settings)
-        plan = engine.start_build(serving=project.serving, progress=LogProgress(log, settings.concurrency))
+        progress = LogProgress.for_build(log, settings.concurrency, serving=project.serving)
+        plan = engine.start_build(serving=project.serving, progress=progress)
         site = cls(project, engine, plan, log, project.root / project.docs_dir, project.root / project.site_dir)
         for warning in plan.report.warnings:
             log.warning("%s", warning)

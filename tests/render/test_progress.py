@@ -36,6 +36,17 @@ def test_short_render_phases_stay_quiet(caplog) -> None:
     assert caplog.records == []
 
 
+def test_under_serve_every_finished_render_logs_its_line(caplog) -> None:
+    """Serve's renders finish after the build that queued them: each says so, however soon; a build keeps its quiet start."""
+    log = logging.getLogger("gradviz-test")
+    progress = LogProgress.for_build(log, 1, serving=True)
+    with caplog.at_level(logging.INFO, logger="gradviz-test"):
+        progress.queued(request("A"))
+        progress.finished(request("A"), 1.0, failed=False)
+    assert [r.getMessage() for r in caplog.records] == ["rendered 1/1: A (dark, 1.0 s)"]
+    assert LogProgress.for_build(log, 1, serving=False).after > 0, "a short build phase stays quiet"
+
+
 def test_a_build_with_everything_cached_never_imports_manim(site) -> None:
     """Nothing heavy happens when nothing needs rendering: Manim is not even imported."""
     site.configure(plugin="theme: dark\n")
