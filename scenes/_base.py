@@ -88,7 +88,8 @@ class LessonMixin:
         """A line of differently coloured Text pieces, e.g. old value, red gradient, green result."""
         body = " ".join(s if c is None else f'<span foreground="{c}">{s}</span>' for s, c in parts)
         kw = {"font": MONO} if mono else {}
-        return MarkupText(body, font_size=size, color=self.pal.foreground, **kw)
+        # Manim keeps a copy of every new MarkupText for reuse: a waste for numbers that change each step.
+        return MarkupText(body, font_size=size, color=self.pal.foreground, use_svg_cache=False, **kw)
 
     def number(self, value: float, size: float = TYPE.body, color: str | None = None, places: int = 3) -> DecimalNumber:
         """A number that changes on screen, updated in place: LaTeX digits as tall as ``Text`` at ``size``.
