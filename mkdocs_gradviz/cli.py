@@ -198,12 +198,12 @@ def _cache(args: argparse.Namespace) -> int:
     cache = _engine(args.config).cache
     if args.action == "clear":
         cache.clear()
-        console.print(f"cleared {cache.root}")
+        console.print(f"cleared {cache.root}", soft_wrap=True)
     elif args.action == "prune":
         removed = cache.prune(_keys_in_use(args.config))
         console.print(f"removed {len(removed)} entries no page uses any more")
     else:
-        console.print(f"{cache.root}: {len(cache.keys())} entries, {cache.size() / 1e6:.1f} MB")
+        console.print(f"{cache.root}: {len(cache.keys())} entries, {cache.size() / 1e6:.1f} MB", soft_wrap=True)
     return 0
 
 
