@@ -10,8 +10,6 @@ from pathlib import Path
 
 import av
 import pytest
-from mkdocs.commands.build import build
-from mkdocs.config import load_config
 from PIL import Image
 from playwright.sync_api import Browser, BrowserContext
 from support.browser import (
@@ -27,6 +25,7 @@ from support.browser import (
     toggle_palette,
     wait_playing,
 )
+from support.material import build_material_site
 from support.paths import FIXTURE_SCENES
 from support.web import serving, static_server
 
@@ -343,38 +342,9 @@ def test_screenshots_of_a_lesson(served: Served, browser: Browser, device: str, 
 
 def _build_site(project: Path, url: str) -> None:
     """Write and build the small course with ``mkdocs build``'s own functions."""
-    (project / "docs").mkdir(parents=True)
-    (project / "scenes").symlink_to(FIXTURE_SCENES, target_is_directory=True)
-    for name, text in PAGES.items():
-        page = project / "docs" / name
-        page.parent.mkdir(parents=True, exist_ok=True)
-        page.write_text(textwrap.dedent(text).replace("{filler}", FILLER), encoding="utf-8")
-    (project / "mkdocs.yml").write_text(textwrap.dedent(f"""\
-        site_name: gradviz browser test
-        site_url: {url}
-        theme:
-          name: material
-          font: false
-          features: [navigation.instant]
-          palette:
-            - scheme: default
-              toggle: {{icon: material/brightness-7, name: Switch to dark mode}}
-            - scheme: slate
-              toggle: {{icon: material/brightness-4, name: Switch to light mode}}
-        plugins:
-          - search
-          - gradviz:
-              quality: tiny
-              scenes_dir: scenes
-        markdown_extensions:
-          - pymdownx.superfences
-        """), encoding="utf-8")
-    config = load_config(str(project / "mkdocs.yml"))
-    config.plugins.on_startup(command="build", dirty=False)
-    try:
-        build(config)
-    finally:
-        config.plugins.on_shutdown()
+    pages = {name: textwrap.dedent(text).replace("{filler}", FILLER) for name, text in PAGES.items()}
+    build_material_site(project, pages, name="gradviz browser test", url=url, scenes=FIXTURE_SCENES,
+                        instant=True, search=True)
 
 
 def _file_duration(path: Path) -> float:

@@ -4,19 +4,16 @@ from __future__ import annotations
 
 import importlib.util
 import json
-import textwrap
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
-from mkdocs.config import load_config
 from playwright.sync_api import Browser, BrowserContext, Locator, Page
 from support.browser import PLAY_RECORDER, SCREENSHOTS, toggle_palette
+from support.material import SWEEP_PAGE, build_material_site
 from support.paths import PLAYER_SCENES
 from support.web import serving, static_server
-
-from mkdocs_gradviz.cli import build_site
 
 PAGES = {
     "index.md": """\
@@ -45,20 +42,7 @@ PAGES = {
         caption: Where the dot ends
         ```
         """,
-    "sweep.md": """\
-        # Sweep
-
-        Back to [the steps](index.md).
-
-        ```gradviz
-        scene: Stepper
-        shift: [0.5, 1.0, 1.5]
-        sweep: shift
-        autoplay: false
-        table: true
-        caption: Each step moves the dot by {shift}
-        ```
-        """,
+    "sweep.md": SWEEP_PAGE,
 }
 #: The video a figure shows, every text the figures' live regions are given, and keys nobody handled.
 HELPERS = """
@@ -86,31 +70,8 @@ def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Served]:
     webroot = root / "www"
     server = static_server(webroot)
     url = f"http://127.0.0.1:{server.server_port}/"
-    project = root / "project"
-    (project / "docs").mkdir(parents=True)
-    (project / "scenes").symlink_to(PLAYER_SCENES, target_is_directory=True)
-    for name, text in PAGES.items():
-        (project / "docs" / name).write_text(textwrap.dedent(text), encoding="utf-8")
-    (project / "mkdocs.yml").write_text(textwrap.dedent(f"""\
-        site_name: gradviz accessibility test
-        site_url: {url}
-        site_dir: {webroot}
-        theme:
-          name: material
-          font: false
-          palette:
-            - scheme: default
-              toggle: {{icon: material/brightness-7, name: Switch to dark mode}}
-            - scheme: slate
-              toggle: {{icon: material/brightness-4, name: Switch to light mode}}
-        plugins:
-          - gradviz:
-              quality: tiny
-              scenes_dir: scenes
-        markdown_extensions:
-          - pymdownx.superfences
-        """), encoding="utf-8")
-    build_site(load_config(str(project / "mkdocs.yml")))
+    build_material_site(root / "project", PAGES, name="gradviz accessibility test", url=url, scenes=PLAYER_SCENES,
+                        site_dir=webroot)
     with serving(webroot, server):
         yield Served(webroot, url)
 

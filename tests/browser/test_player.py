@@ -2,26 +2,20 @@
 
 from __future__ import annotations
 
-import functools
-import shutil
-import textwrap
-import threading
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from urllib.request import urlopen
 
 import pytest
-from mkdocs.config import load_config
 from PIL import Image
 from playwright.sync_api import Browser, BrowserContext, Locator, Page
 from support.browser import PLAY_RECORDER, SCREENSHOTS, Seen, Watched
-from support.web import QuietServer, RangeRequestHandler
+from support.material import SWEEP_PAGE, build_material_site
+from support.paths import PLAYER_SCENES
+from support.web import serving, static_server
 from support.webvtt import parse_webvtt
 
-from mkdocs_gradviz.cli import build_site
-
-SCENES = Path(__file__).parents[1] / "fixtures" / "player_scenes"
 FRAME = 1 / 10  # seconds: quality tiny renders 10 frames per second
 PAGES = {
     "index.md": """\
@@ -43,20 +37,7 @@ PAGES = {
         caption: Every step, as chapters
         ```
         """,
-    "sweep.md": """\
-        # Sweep
-
-        Back to [the steps](index.md).
-
-        ```gradviz
-        scene: Stepper
-        shift: [0.5, 1.0, 1.5]
-        sweep: shift
-        autoplay: false
-        table: true
-        caption: Each step moves the dot by {shift}
-        ```
-        """,
+    "sweep.md": SWEEP_PAGE,
 }
 #: Test helpers in the page: the video a figure shows, and every pause with the time it happened at.
 HELPERS = """
@@ -77,42 +58,12 @@ def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Served]:
     """The small site, built once with a light/dark palette toggle and instant navigation, served on 127.0.0.1."""
     root = tmp_path_factory.mktemp("player")
     webroot = root / "www"
-    server = QuietServer(("127.0.0.1", 0), functools.partial(RangeRequestHandler, directory=str(webroot)))
+    server = static_server(webroot)
     url = f"http://127.0.0.1:{server.server_port}/"  # instant navigation needs the site's URL
-    project = root / "project"
-    (project / "docs").mkdir(parents=True)
-    (project / "scenes").symlink_to(SCENES, target_is_directory=True)
-    for name, text in PAGES.items():
-        (project / "docs" / name).write_text(textwrap.dedent(text), encoding="utf-8")
-    (project / "mkdocs.yml").write_text(textwrap.dedent(f"""\
-        site_name: gradviz player test
-        site_url: {url}
-        theme:
-          name: material
-          font: false
-          features: [navigation.instant]
-          palette:
-            - scheme: default
-              toggle: {{icon: material/brightness-7, name: Switch to dark mode}}
-            - scheme: slate
-              toggle: {{icon: material/brightness-4, name: Switch to light mode}}
-        plugins:
-          - gradviz:
-              quality: tiny
-              scenes_dir: scenes
-        markdown_extensions:
-          - pymdownx.superfences
-        """), encoding="utf-8")
-    build_site(load_config(str(project / "mkdocs.yml")))
-    shutil.copytree(project / "site", webroot)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
+    build_material_site(root / "project", PAGES, name="gradviz player test", url=url, scenes=PLAYER_SCENES,
+                        site_dir=webroot, instant=True)
+    with serving(webroot, server):
         yield Served(webroot, url)
-    finally:
-        server.shutdown()
-        server.server_close()
-        thread.join()
 
 
 @pytest.fixture
