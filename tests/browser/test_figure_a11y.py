@@ -5,15 +5,12 @@ from __future__ import annotations
 import importlib.util
 import json
 from collections.abc import Iterator
-from dataclasses import dataclass
-from pathlib import Path
 
 import pytest
 from playwright.sync_api import Browser, BrowserContext, Locator, Page
 from support.browser import PLAY_RECORDER, SCREENSHOTS, toggle_palette
-from support.material import SWEEP_PAGE, build_material_site
+from support.material import SWEEP_PAGE, Served, serving_material_site
 from support.paths import PLAYER_SCENES
-from support.web import serving, static_server
 
 PAGES = {
     "index.md": """\
@@ -57,23 +54,12 @@ window.addEventListener("keydown", e => window.keysLeftAlone.push([e.key, !e.def
 """
 
 
-@dataclass
-class Served:
-    site: Path
-    url: str
-
-
 @pytest.fixture(scope="module")
 def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Served]:
     """The player's test pages, built once with a light/dark palette toggle, served on 127.0.0.1."""
-    root = tmp_path_factory.mktemp("figure-a11y")
-    webroot = root / "www"
-    server = static_server(webroot)
-    url = f"http://127.0.0.1:{server.server_port}/"
-    build_material_site(root / "project", PAGES, name="gradviz accessibility test", url=url, scenes=PLAYER_SCENES,
-                        site_dir=webroot)
-    with serving(webroot, server):
-        yield Served(webroot, url)
+    with serving_material_site(tmp_path_factory.mktemp("figure-a11y"), PAGES, name="gradviz accessibility test",
+                               scenes=PLAYER_SCENES) as site:
+        yield site
 
 
 def _context(browser: Browser, *, width: int = 1000, scheme: str = "light", **options) -> BrowserContext:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import dataclass
 from pathlib import Path
 from urllib.request import urlopen
 
@@ -11,9 +10,8 @@ import pytest
 from PIL import Image
 from playwright.sync_api import Browser, BrowserContext, Locator, Page
 from support.browser import PLAY_RECORDER, SCREENSHOTS, Seen, Watched
-from support.material import SWEEP_PAGE, build_material_site
+from support.material import SWEEP_PAGE, Served, serving_material_site
 from support.paths import PLAYER_SCENES
-from support.web import serving, static_server
 from support.webvtt import parse_webvtt
 
 FRAME = 1 / 10  # seconds: quality tiny renders 10 frames per second
@@ -47,23 +45,12 @@ document.addEventListener("pause", e => window.gradvizPauses.push([e.target.data
 """
 
 
-@dataclass
-class Served:
-    site: Path
-    url: str
-
-
 @pytest.fixture(scope="module")
 def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Served]:
     """The small site, built once with a light/dark palette toggle and instant navigation, served on 127.0.0.1."""
-    root = tmp_path_factory.mktemp("player")
-    webroot = root / "www"
-    server = static_server(webroot)
-    url = f"http://127.0.0.1:{server.server_port}/"  # instant navigation needs the site's URL
-    build_material_site(root / "project", PAGES, name="gradviz player test", url=url, scenes=PLAYER_SCENES,
-                        site_dir=webroot, instant=True)
-    with serving(webroot, server):
-        yield Served(webroot, url)
+    with serving_material_site(tmp_path_factory.mktemp("player"), PAGES, name="gradviz player test", scenes=PLAYER_SCENES,
+                               instant=True) as site:
+        yield site
 
 
 @pytest.fixture

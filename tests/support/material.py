@@ -7,11 +7,15 @@ their own pages and scene library.
 from __future__ import annotations
 
 import textwrap
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 
 from mkdocs.config import load_config
 
 from mkdocs_gradviz.cli import build_site
+from support.web import serving, static_server
 
 #: The sweep page the player's tests share: three values of Stepper's shift, one figure.
 SWEEP_PAGE = """\
@@ -69,3 +73,24 @@ def build_material_site(project: Path, pages: dict[str, str], *, name: str, url:
         search="  - search\n" if search else ""), encoding="utf-8")
     build_site(load_config(str(project / "mkdocs.yml")))
     return site
+
+
+@dataclass(frozen=True)
+class Served:
+    """A built site being served: its folder and its URL."""
+
+    site: Path
+    url: str
+
+
+@contextmanager
+def serving_material_site(root: Path, pages: dict[str, str], *, name: str, scenes: Path,
+                          instant: bool = False) -> Iterator[Served]:
+    """``build_material_site`` in ``root``, built for and served on a free port of 127.0.0.1 until the block ends."""
+    webroot = root / "www"
+    server = static_server(webroot)
+    url = f"http://127.0.0.1:{server.server_port}/"  # known before the build: the site's own URL
+    build_material_site(root / "project", pages, name=name, url=url, scenes=scenes, site_dir=webroot,
+                        instant=instant)
+    with serving(webroot, server):
+        yield Served(webroot, url)
