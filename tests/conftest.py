@@ -25,6 +25,8 @@ from support.site import Site
 #: Modules of tests/unit that play every library scene's construct through the rule recorder: no render, but
 #: minutes of CPU in all. They run with the whole suite; the quick check (`pytest -m unit`) leaves them out.
 RULE_MODULES = {"test_scene_rules", "test_rule_mutants"}
+#: Other modules that record scenes through the rule recorder (tests/rulebook), one page of the course at a time.
+RECORDING_MODULES = {"test_legibility"}
 #: Seconds one rule check may take: a long scene's recording, on a loaded machine.
 RULE_TIMEOUT = 900
 #: The fixtures that read the course: the first test to ask builds it, the others wait for that build.
@@ -47,9 +49,9 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
             # The first test to ask builds the course (minutes): the set-up counts against its timeout.
             item.add_marker(pytest.mark.timeout(COURSE_TIMEOUT))
             item.add_marker("slow")
-        if _shares_a_module_fixture(item) and not item.get_closest_marker("xdist_group"):
-            # A module fixture (a built site, a cluster) is set up once per process that runs its tests.
-            item.add_marker(pytest.mark.xdist_group(Path(str(item.path)).stem))
+        group = _shared_work(item)
+        if group and not item.get_closest_marker("xdist_group"):
+            item.add_marker(pytest.mark.xdist_group(group))
     items.sort(key=_start_order)
 
 
@@ -68,6 +70,32 @@ def _start_order(item: pytest.Item) -> int:
 
 def _reads_the_course(item: pytest.Item) -> bool:
     return bool(COURSE_FIXTURES & set(getattr(item, "fixturenames", ())))
+
+
+def _shared_work(item: pytest.Item) -> str | None:
+    """The xdist group of tests that share work one process does once and keeps, or None.
+
+    - A module fixture (a built site, a cluster) is set up once per process that runs its tests.
+    - The rule checks of one library scene read its recording, which each process makes once.
+    - The legibility checks record the scenes of every course page; in one process, the pages
+      share what Manim keeps between recordings (LaTeX and Pango output, parsed glyphs).
+    """
+    module = Path(str(item.path)).stem
+    if module in RULE_MODULES:
+        scene = _recorded_scene(item)
+        return f"recordings-{scene}" if scene else None
+    if module in RECORDING_MODULES:
+        return module
+    return module if _shares_a_module_fixture(item) else None
+
+
+def _recorded_scene(item: pytest.Item) -> str | None:
+    """The library scene a rule check records: its ``scene`` parameter, or its mutant's base scene."""
+    callspec = getattr(item, "callspec", None)
+    params = callspec.params if callspec is not None else {}
+    if isinstance(params.get("scene"), str):
+        return params["scene"]
+    return getattr(getattr(params.get("mutant"), "base", None), "__name__", None)
 
 
 def _shares_a_module_fixture(item: pytest.Item) -> bool:

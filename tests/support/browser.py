@@ -120,7 +120,14 @@ def shown(figure: Locator) -> tuple[str, dict[str, str]]:
 
 
 def shown_video(figure: Locator) -> Locator:
-    """The figure's video a reader sees."""
+    """The figure's video a reader sees, once it is the only one visible.
+
+    While the palette changes (a toggle, a page restored by the back button) both variants can be
+    visible for a frame or two; a locator asked for the one video then finds two.
+    """
+    figure.page.wait_for_function(
+        "f => Array.from(f.querySelectorAll('video')).filter(v => v.getClientRects().length > 0"
+        " && getComputedStyle(v).visibility !== 'hidden').length === 1", arg=figure.element_handle())
     return figure.locator("video").filter(visible=True)
 
 
