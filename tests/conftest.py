@@ -59,13 +59,16 @@ def _start_order(item: pytest.Item) -> int:
     """xdist hands out work in collection order; the course build and the long tests go first.
 
     One process builds the course (its renders take both cores) while the others wait for it; then
-    every process reads the built course, and the rule recordings and the rest fill the gaps.
+    every process reads the built course. The rule recordings, then the modules sharing a fixture
+    (minutes in one process each), start before the short tests that fill the gaps at the end.
     """
     if _reads_the_course(item):
         return 0
     if item.get_closest_marker("slow"):
         return 1
-    return 3 if _layer(item) == "unit" else 2
+    if _layer(item) == "unit":
+        return 4
+    return 2 if item.get_closest_marker("xdist_group") else 3
 
 
 def _reads_the_course(item: pytest.Item) -> bool:
