@@ -13,8 +13,6 @@ from html import unescape
 
 import av
 import pytest
-from mkdocs.commands.build import build
-from mkdocs.config import load_config
 from support.paths import FIXTURE_SCENES
 from support.waiting import PATIENCE, fetch, free_port, poll
 
@@ -22,15 +20,6 @@ BROKEN = "class Broken(Scene):\n    def construct(self):\n        self.wait(0.1)
 STATUS = re.compile(r'data-gradviz-status="([^"]+)"')
 #: A placeholder figure (``embed.pending_html``); every page links the player's gradviz-pending.js, placeholder or not.
 PLACEHOLDER = re.compile(r'<figure class="gradviz[^"]*gradviz-pending".*?</figure>', re.DOTALL)
-
-
-def serve_build(site):
-    """One build as ``mkdocs serve`` runs it (the plugin instance lives on between builds)."""
-    if not hasattr(site, "config"):
-        site.config = load_config(str(site.root / "mkdocs.yml"))
-        site.config.plugins.on_startup(command="serve", dirty=False)
-    build(site.config, serve_url="http://127.0.0.1:8000/")
-    return site.config.plugins["gradviz"]
 
 
 def settle(plugin) -> None:
@@ -55,7 +44,7 @@ def test_serve_shows_placeholders_then_swaps_in_videos_and_errors_in_place(site)
     """The first build does not wait; each placeholder's status file then carries its video or its error."""
     site.configure(plugin="theme: dark\n")
     site.page("index.md", "# T\n\n```gradviz\n" + BROKEN + "```\n\n```gradviz\nscene: Label\ncaption: Soon\n```\n")
-    plugin = serve_build(site)
+    plugin = site.serve_build()
     try:
         first = site.html()
         assert first.count('aria-busy="true"') == 2 and len(PLACEHOLDER.findall(first)) == 2
@@ -75,7 +64,7 @@ def test_serve_shows_placeholders_then_swaps_in_videos_and_errors_in_place(site)
         assert (site.site / video).is_file(), "the finished render is copied into the served site"
         assert site.html() == first, "the page itself is not rebuilt or reloaded"
 
-        serve_build(site)
+        site.serve_build()
         rebuilt = site.html()
         assert not PLACEHOLDER.search(rebuilt) and not STATUS.search(rebuilt), "the next build shows no placeholder"
         assert rebuilt.count("<video ") == 1, "the next build embeds it"
@@ -114,7 +103,7 @@ def test_serve_renders_at_the_serve_quality(site, monkeypatch, options: str, env
     site.root.joinpath("mkdocs.yml").write_text(site.root.joinpath("mkdocs.yml").read_text(encoding="utf-8").replace(
         "      quality: tiny\n      serve_quality: tiny\n", textwrap.indent(options, " " * 6)), encoding="utf-8")
     site.page("index.md", "# T\n\n```gradviz theme=\"dark\"\nscene: Label\nword: draft\n```\n")
-    plugin = serve_build(site)
+    plugin = site.serve_build()
     try:
         settle(plugin)
         (video,) = re.findall(r"<video [^>]*>", shown(site))
@@ -140,14 +129,14 @@ def test_a_broken_scene_module_shows_its_error_on_every_page_and_clears_when_fix
     site.configure(plugin="theme: dark\n")
     for name in ("index.md", "other.md"):
         site.page(name, f"# {name}\n\n```gradviz\nscene: Faulty\n```\n")
-    plugin = serve_build(site)
+    plugin = site.serve_build()
     try:
         settle(plugin)
         for page in ("index.html", "other/index.html"):
             assert message in unescape(shown(site, page)), page
 
         module.write_text(FAULTY, encoding="utf-8")
-        plugin = serve_build(site)
+        plugin = site.serve_build()
         settle(plugin)
         for page in ("index.html", "other/index.html"):
             assert "<video " in shown(site, page) and "gradviz-error" not in shown(site, page), page

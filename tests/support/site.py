@@ -6,6 +6,7 @@ import textwrap
 from dataclasses import dataclass
 from pathlib import Path
 
+from mkdocs.commands.build import build
 from mkdocs.config import load_config
 
 from mkdocs_gradviz.cli import build_site
@@ -67,6 +68,20 @@ class Site:
     def build(self, **overrides):
         """Build like ``mkdocs build``; return the plugin instance (its run report holds the counts)."""
         return build_site(load_config(str(self.root / "mkdocs.yml"), **overrides))
+
+    def serve_build(self):
+        """One build as ``mkdocs serve`` runs it (the plugin instance lives on between builds); return the plugin."""
+        config = getattr(self, "serving", None)
+        if config is None:
+            config = self.serving = load_config(str(self.root / "mkdocs.yml"))
+            config.plugins.on_startup(command="serve", dirty=False)
+        build(config, serve_url="http://127.0.0.1:8000/")
+        return config.plugins["gradviz"]
+
+    def stop_serving(self) -> None:
+        """What ``mkdocs serve`` does when it stops, if ``serve_build`` ran."""
+        if getattr(self, "serving", None) is not None:
+            self.serving.plugins.on_shutdown()
 
     def html(self, page: str = "index.html") -> str:
         return (self.site / page).read_text(encoding="utf-8")

@@ -15,8 +15,6 @@ from concurrent.futures import wait
 from pathlib import Path
 
 import pytest
-from mkdocs.commands.build import build
-from mkdocs.config import load_config
 
 from mkdocs_gradviz.core import engine
 from mkdocs_gradviz.core.cache import RenderCache
@@ -257,15 +255,6 @@ def page(*words: str) -> str:
     return "# Page\n\n" + "\n".join(f"```gradviz\nscene: Label\nword: {word}\n```\n" for word in words)
 
 
-def serve_build(site):
-    """One build as ``mkdocs serve`` runs it (the plugin instance lives on between builds)."""
-    if not hasattr(site, "config"):
-        site.config = load_config(str(site.root / "mkdocs.yml"))
-        site.config.plugins.on_startup(command="serve", dirty=False)
-    build(site.config, serve_url="http://127.0.0.1:8000/")
-    return site.config.plugins["gradviz"]
-
-
 @pytest.fixture
 def gated_site(site, gates, monkeypatch):
     """A site whose renders are gated, served with one render at a time."""
@@ -274,8 +263,7 @@ def gated_site(site, gates, monkeypatch):
     yield site
     for event in gates.open.values():
         event.set()
-    if hasattr(site, "config"):
-        site.config.plugins.on_shutdown()
+    site.stop_serving()
 
 
 def statuses(site) -> dict[str, dict]:
@@ -288,12 +276,12 @@ def test_saving_a_page_puts_its_edited_block_first_and_cancels_the_render_it_rep
     """After an edit, the edited block renders next, then the rest of its page, then other pages; the old key never."""
     gated_site.page("a.md", page("a1", "a2"))
     gated_site.page("b.md", page("b1", "b2"))
-    plugin = serve_build(gated_site)
+    plugin = gated_site.serve_build()
     assert gates.next_started() == "a1"
     old = plugin.run
 
     gated_site.page("b.md", page("b1", "b2-edited"))
-    plugin = serve_build(gated_site)
+    plugin = gated_site.serve_build()
     obsolete = old._pending[next(r.key for b in old.blocks for r in b.requests if _name(r) == "b2")]
     assert obsolete.cancelled(), "the render the edit replaced was cancelled before it started"
 
@@ -310,11 +298,11 @@ def test_saving_a_page_puts_its_edited_block_first_and_cancels_the_render_it_rep
 def test_an_obsolete_render_already_running_is_never_shown(gated_site, gates) -> None:
     """A block edited while its render runs shows the new render's progress, never the old render's video."""
     gated_site.page("index.md", page("first"))
-    first_key = serve_build(gated_site).run.blocks[0].requests[0].key
+    first_key = gated_site.serve_build().run.blocks[0].requests[0].key
     assert gates.next_started() == "first"
 
     gated_site.page("index.md", page("second"))
-    plugin = serve_build(gated_site)
+    plugin = gated_site.serve_build()
     (placeholder,) = plugin.run.placeholders()
     gates.finish("first")
     assert gates.next_started() == "second"
