@@ -164,8 +164,10 @@ def test_the_keyboard_alone_works_every_control(served: Served, browser: Browser
         _wait_held(figure, "Step 3 of 8", 1.5)
         _tab_until(page, "document.activeElement.matches('[data-gradviz-full]')")
         page.keyboard.press("Enter")
-        page.wait_for_function("f => document.fullscreenElement === f", arg=figure.element_handle())
-        assert figure.locator("[data-gradviz-full]").get_attribute("aria-pressed") == "true"
+        # The button says so on the fullscreenchange event, which may come a moment after the element is full screen.
+        page.wait_for_function("f => document.fullscreenElement === f"
+                               " && f.querySelector('[data-gradviz-full]').getAttribute('aria-pressed') === 'true'",
+                               arg=figure.element_handle())
         page.keyboard.press("Shift+Tab")
         page.keyboard.press("Enter")  # Next, in full screen
         _wait_held(figure, "Step 4 of 8", 2.0)
