@@ -9,7 +9,7 @@ from urllib.request import urlopen
 import pytest
 from PIL import Image
 from playwright.sync_api import Browser, BrowserContext, Locator, Page
-from support.browser import PLAY_RECORDER, SCREENSHOTS, Seen, Watched
+from support.browser import PLAY_RECORDER, SCREENSHOTS, Seen, Watched, toggle_palette
 from support.material import SWEEP_PAGE, Served, serving_material_site
 from support.paths import PLAYER_SCENES
 from support.webvtt import parse_webvtt
@@ -98,7 +98,7 @@ def test_stepwise_pauses_at_each_step_end_until_the_reader_goes_on(served: Serve
             " && {time: v.currentTime, theme: v.dataset.gradvizTheme}; }",
             arg=[figure.element_handle(), end, f"Step {index + 1} of {len(steps)}"]).json_value()
         if index == 3:  # the palette changes while the figure waits: the other variant waits at the same place
-            _toggle_palette(page)
+            toggle_palette(page)
             page.wait_for_function("([f, theme]) => f.dataset.gradvizShow !== theme", arg=[figure.element_handle(),
                                                                                          state["theme"]])
             held = _wait_step(figure, index + 1)
@@ -159,7 +159,7 @@ def test_the_sweep_control_swaps_the_source_and_keeps_the_time(served: Served, c
     assert _state(figure)["count"] == "Step 5 of 8"
     figure.locator("details.gradviz__table summary").click()
     assert figure.locator("tbody tr").first.locator("td").last.inner_text() == "-1.5"
-    _toggle_palette(page)  # the other palette's video shows the chosen value too, at the same time
+    toggle_palette(page)  # the other palette's video shows the chosen value too, at the same time
     other = page.wait_for_function(
         "([f, theme]) => { const v = shownVideo(f); return f.dataset.gradvizShow !== theme && v.readyState >= 1"
         " && !v.seeking && {src: v.currentSrc, time: v.currentTime, theme: v.dataset.gradvizTheme}; }",
@@ -281,7 +281,7 @@ def test_screenshots_of_a_sweep_and_a_stepwise_figure(served: Served, browser: B
         for name, path, choose in (("stepwise", "", None), ("sweep", "sweep/", "1.5")):
             page = _open(context, served.url + path)
             if page.evaluate("document.body.dataset.mdColorScheme") != scheme:  # the choice outlives a page
-                _toggle_palette(page)
+                toggle_palette(page)
             figure = page.locator("figure.gradviz").first
             figure.scroll_into_view_if_needed()
             if choose:
@@ -337,12 +337,6 @@ def _wait_step(figure: Locator, number: int, *, time: float | None = None) -> di
 
 def _current_row(figure: Locator) -> str | None:
     return figure.evaluate("f => { const r = f.querySelector('tr[aria-current=step]'); return r && r.dataset.gradvizRow; }")
-
-
-def _toggle_palette(page: Page) -> None:
-    before = page.evaluate("document.body.dataset.mdColorScheme")
-    page.locator("form[data-md-component=palette] label:visible").click()
-    page.wait_for_function("before => document.body.dataset.mdColorScheme !== before", arg=before)
 
 
 def _tab_to(page: Page, condition: str, limit: int = 80) -> None:
