@@ -1,14 +1,15 @@
 """Run a scene's ``construct`` without rendering, sampling each animation the way Manim plays it.
 
-``Scene.play`` is replaced by ``Recorder.play``, which compiles, begins, interpolates and finishes
-the animations with Manim's own methods (``compile_animations``, ``update_to_time``, ...), but
-reads the scene at ``SAMPLES`` evenly spaced instants instead of drawing frames. Two pieces of
-bookkeeping keep the shown strings honest: ``become`` (used by ``always_redraw``) copies only
-points and colours, and a plain ``Transform`` leaves its mobject's string attributes at the old
-text; both would otherwise hide a changed number from the checks. Two speed-ups change nothing
-drawn: Manim's own SVG cache is switched on for texts (``always_redraw`` labels rebuild the same
-strings at every sample), and the parsed SVG path each glyph keeps (read only when the glyph is
-built) is shared by copies instead of deep-copied, which is most of what copying a Text costs.
+Manim's ``Scene.play`` is replaced by ``Recorder.play`` (under any ``play`` the scene defines),
+which compiles, begins, interpolates and finishes the animations with Manim's own methods
+(``compile_animations``, ``update_to_time``, ...), but reads the scene at ``SAMPLES`` evenly
+spaced instants instead of drawing frames. Two pieces of bookkeeping keep the shown strings
+honest: ``become`` (used by ``always_redraw``) copies only points and colours, and a plain
+``Transform`` leaves its mobject's string attributes at the old text; both would otherwise hide a
+changed number from the checks. Two speed-ups change nothing drawn: Manim's own SVG cache is
+switched on for texts (``always_redraw`` labels rebuild the same strings at every sample), and
+the parsed SVG path each glyph keeps (read only when the glyph is built) is shared by copies
+instead of deep-copied, which is most of what copying a Text costs.
 """
 
 from __future__ import annotations
@@ -71,9 +72,11 @@ def record(scene_cls: type[Scene], params: dict | None = None, play_filter: Play
             mock.patch.object(SVGMobject, "init_svg_mobject", _init_svg_cached):
         scene = scene_cls(**(params or {}))
         recorder = Recorder(scene, play_filter, samples)
-        scene.play = recorder.play
-        scene.setup()
-        scene.construct()
+        # Manim's own Scene.play, not the scene's: a scene's play (the library's CheapCopies, which
+        # plays plain fades without copies) still runs first, as it does when the scene renders.
+        with mock.patch.object(Scene, "play", lambda _scene, *args, **kwargs: recorder.play(*args, **kwargs)):
+            scene.setup()
+            scene.construct()
     return Recording(scene, recorder.plays)
 
 
