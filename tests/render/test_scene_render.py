@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+from functools import cache
 from pathlib import Path
 
 import av
@@ -32,6 +33,7 @@ def media(tmp_path_factory):
     return tmp_path_factory.mktemp("render")
 
 
+@cache  # the tests below read GradientDescent's dark render too: it is made once
 def render(module: str, cls: str, media: Path, theme: str = "dark") -> Path:
     env = {**os.environ, "GRADVIZ_THEME": theme}
     out = f"{cls}-{theme}"
