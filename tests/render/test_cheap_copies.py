@@ -7,8 +7,8 @@ import subprocess
 import sys
 from pathlib import Path
 
-import av
 import numpy as np
+from support.frames import frames
 
 SCENES = '''
 import json
@@ -55,8 +55,7 @@ def render(folder: Path, scene: str) -> list[np.ndarray]:
         cwd=folder, capture_output=True, text=True, timeout=120)
     assert proc.returncode == 0, proc.stdout[-2000:] + proc.stderr[-2000:]
     (video,) = (folder / "media").rglob(f"{scene}.mp4")
-    with av.open(str(video)) as box:
-        return [frame.to_ndarray(format="rgb24").astype(int) for frame in box.decode(video=0)]
+    return [frame.astype(int) for frame in frames(video)]
 
 
 def test_cheap_fades_draw_manims_own_frames(tmp_path: Path) -> None:

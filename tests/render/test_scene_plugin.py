@@ -1,4 +1,5 @@
-"""Every library scene, with its defaults, through the plugin: a video, its description as alt text, its numbers."""
+"""Every library scene, with its defaults, through the plugin: a video showing its colour roles, its
+description as alt text, its numbers."""
 
 from __future__ import annotations
 
@@ -7,11 +8,26 @@ import re
 from pathlib import Path
 
 import pytest
+from mkdocs_gradviz.scenes._palette import DARK
+from support.frames import frames, share
 from support.site import Site
 
 from mkdocs_gradviz.core.library import SceneLibrary
 
 SCENES = sorted(SceneLibrary().scenes)
+#: The colour roles some frame of each scene's default video must show.
+ROLES = {
+    "GradientDescent": ("gradient", "current", "minimum", "curve"),
+    "GradientField": ("gradient", "current", "minimum"),
+    "LearningRateComparison": ("gradient", "current", "minimum", "curve"),
+    "NetworkGradients": ("gradient",),
+    "WeightUpdate": ("gradient", "updated", "minimum"),
+    "BatchUpdate": ("gradient", "current", "updated"),
+    "WeightMatrixUpdate": ("gradient", "current", "updated"),
+    "OptimizerComparison": ("gradient", "current", "path_b", "path_c"),
+    "StochasticDescent": ("gradient", "current"),
+    "LossSurface": ("minimum",),
+}
 
 
 @pytest.fixture(scope="module")
@@ -27,6 +43,23 @@ def built(tmp_path_factory: pytest.TempPathFactory):
 def test_there_are_ten_scenes() -> None:
     """The library offers the ten capabilities the course needs."""
     assert len(SCENES) == 10
+
+
+def test_every_scene_has_its_colour_roles_listed() -> None:
+    assert sorted(ROLES) == SCENES
+
+
+@pytest.mark.parametrize("name", SCENES)
+def test_scene_video_shows_its_colour_roles(built, name: str) -> None:
+    """Some frame of the default video shows each of the scene's colour roles, on the dark background."""
+    _, plugin = built
+    (block,) = [b for b in plugin.run.blocks if b.spec.scene == name]
+    shown = frames(block.entry("dark").video)
+    assert len(shown) >= 50  # at least five seconds at 10 fps
+    assert share(shown[0], DARK.background, 12) > 0.8
+    for role in ROLES[name]:
+        colour = getattr(DARK, role)
+        assert max(share(f, colour, background=DARK.background) for f in shown) > 1e-4, f"{role} {colour} never visible"
 
 
 @pytest.mark.parametrize("name", SCENES)
