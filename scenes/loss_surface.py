@@ -121,6 +121,7 @@ class LossSurface(TwoWeightLoss, CheapCopies, LessonMixin, ThreeDScene):
         rule.arrange(DOWN, aligned_edge=RIGHT, buff=0.1).to_corner(UR, buff=0.3)
         self.flat(title, rule)
         self.play(Create(axes), *[FadeIn(x) for x in labels], FadeIn(title), run_time=0.7)
+        fix_axis_shading(axes)
         self.play(Create(surf), run_time=1.2)
         self.play(FadeIn(rule), run_time=0.3)
         return axes
@@ -152,3 +153,17 @@ class LossSurface(TwoWeightLoss, CheapCopies, LessonMixin, ThreeDScene):
         self.flat(end.to_edge(DOWN, buff=0.3))
         self.play(FadeIn(end), dot.animate.set_color(self.pal.minimum), run_time=0.5)
         self.wait(1)
+
+
+def fix_axis_shading(axes: ThreeDAxes) -> None:
+    """Shade the drawn axes from ends computed once, as Manim would compute them at every frame.
+
+    Manim shades each of an axis's pieces (about 20 per axis, and its ticks) from the axis's two
+    ends, found from all the axis's points, again for every piece at every frame: a sixth of this
+    scene's render. Once ``Create`` has drawn them the axes never move, so the ends never change.
+    """
+    for axis in axes:
+        ends = (axis.get_edge_center(-axes.light_source), axis.get_edge_center(axes.light_source))
+        for part in axis.family_members_with_points():
+            if "get_gradient_start_and_end_points" in vars(part):  # set by ThreeDAxes for its shading
+                part.get_gradient_start_and_end_points = lambda ends=ends: ends
