@@ -13,6 +13,7 @@ from __future__ import annotations
 import ast
 import hashlib
 from dataclasses import dataclass, field
+from functools import lru_cache
 from importlib.util import find_spec
 from pathlib import Path
 
@@ -117,7 +118,7 @@ class SceneLibrary:
 
     def _read_module(self, path: Path, origin: str) -> list[SceneInfo]:
         try:
-            tree = ast.parse(path.read_text(encoding="utf-8"), filename=str(path))
+            tree = _parse(path)
         except SyntaxError as error:
             raise LibraryError(str(path), error.lineno, f"invalid Python: {error.msg}") from None
         except (OSError, UnicodeDecodeError) as error:
@@ -141,7 +142,7 @@ class SceneLibrary:
         """``path`` and the library and site modules it imports, transitively."""
         seen.add(path)
         try:
-            tree = ast.parse(path.read_text(encoding="utf-8"))
+            tree = _parse(path)
         except (SyntaxError, OSError, UnicodeDecodeError):
             return seen  # reported when the module itself is read
         for candidate in self._imports(tree, path.parent):
@@ -152,7 +153,7 @@ class SceneLibrary:
     def _imports(self, tree: ast.AST, folder: Path | None) -> list[Path]:
         """Files of the library or the site that ``tree`` imports directly; ``folder`` is its own package's."""
         found: list[Path] = []
-        for node in ast.walk(tree):
+        for node in _import_nodes(tree):
             if isinstance(node, ast.Import):
                 names = [alias.name for alias in node.names]
             elif isinstance(node, ast.ImportFrom) and node.level and folder is not None:
@@ -185,6 +186,27 @@ class SceneLibrary:
             origin = "library" if path.parent == self.builtin else "site"
             hasher.update(f"{origin}/{path.name}:{self._digests[path]}\n".encode())
         return hasher.hexdigest()
+
+
+def _parse(path: Path) -> ast.Module:
+    """The module at ``path``, parsed once per process for each text it has had.
+
+    A library reads each helper module once for every scene module importing it, and every build
+    (each rebuild under ``mkdocs serve``) makes a new library: keyed by the text, an edited file is
+    parsed again and an unchanged one is not.
+    """
+    return _parse_text(path.read_text(encoding="utf-8"), str(path))
+
+
+@lru_cache(maxsize=512)
+def _parse_text(text: str, filename: str) -> ast.Module:
+    return ast.parse(text, filename=filename)  # the tree is only read, never changed, so it can be shared
+
+
+@lru_cache(maxsize=512)
+def _import_nodes(tree: ast.AST) -> tuple[ast.Import | ast.ImportFrom, ...]:
+    """Every import statement in ``tree``, at any depth (a walk of the whole tree, so kept per tree)."""
+    return tuple(node for node in ast.walk(tree) if isinstance(node, ast.Import | ast.ImportFrom))
 
 
 def _literal_all(tree: ast.Module, path: Path) -> set[str]:
