@@ -7,8 +7,6 @@ afterwards and leave nothing in the cache.
 from __future__ import annotations
 
 import re
-import subprocess
-import sys
 from concurrent.futures import wait
 from pathlib import Path
 
@@ -16,7 +14,7 @@ import pytest
 from mkdocs.commands.build import build
 from mkdocs.config import load_config
 from mkdocs.exceptions import Abort
-from support.waiting import PATIENCE, free_port, poll, wait_for_file, wait_until
+from support.waiting import PATIENCE, poll, wait_for_file, wait_until
 
 from mkdocs_gradviz.cli import build_site, main
 from mkdocs_gradviz.core.progress import RenderProgress
@@ -106,23 +104,15 @@ def test_real_mkdocs_serve_progress_lines_never_count_past_their_total(site, tmp
     """Under a real `mkdocs serve`, every "rendered k/n" line after an edit has k <= n and names each render once."""
     site.configure(plugin="theme: dark\nconcurrency: 2\n")
     site.page("index.md", held("Slow", tmp_path))
-    port = free_port()
     log = site.root / "serve.log"
-    with open(log, "w") as output:
-        server = subprocess.Popen([sys.executable, "-m", "mkdocs", "serve", "-a", f"127.0.0.1:{port}",
-                                   "-f", str(site.root / "mkdocs.yml")], cwd=site.root, stdout=output,
-                                  stderr=subprocess.STDOUT)
-    try:
-        poll(f"http://127.0.0.1:{port}/", lambda html: "gradviz" in html)
+    with site.real_serve(log) as url:
+        poll(url, lambda html: "gradviz" in html)
         wait_for_file(tmp_path / "Slow.started")
         # The edit's rebuild inherits Slow, still running, and starts Quick beside it.
         site.page("index.md", held("Slow", tmp_path) + "\n" + held("Quick", tmp_path))
         wait_for_file(tmp_path / "Quick.started")
         (tmp_path / "release").touch()
         wait_until(lambda: log.read_text().count("rendered ") >= 2, "two renders reported in the server's log")
-    finally:
-        server.terminate()
-        server.wait(timeout=60)
     lines = re.findall(r"rendered (\d+)/(\d+): (\w+)", log.read_text())
     assert sorted(scene for _, _, scene in lines) == ["Quick", "Slow"], lines
     assert all(int(done) <= int(total) for done, total, _ in lines), lines

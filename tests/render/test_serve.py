@@ -5,8 +5,6 @@ from __future__ import annotations
 import json
 import re
 import shutil
-import subprocess
-import sys
 import textwrap
 from concurrent.futures import wait
 from html import unescape
@@ -14,7 +12,7 @@ from html import unescape
 import av
 import pytest
 from support.paths import FIXTURE_SCENES
-from support.waiting import PATIENCE, fetch, free_port, poll
+from support.waiting import PATIENCE, fetch, poll
 
 BROKEN = "class Broken(Scene):\n    def construct(self):\n        self.wait(0.1)\n        x = 1 / 0\n"
 STATUS = re.compile(r'data-gradviz-status="([^"]+)"')
@@ -163,14 +161,8 @@ def test_real_mkdocs_serve_renders_in_the_background_and_rerenders_only_edits(si
     """A real server answers with placeholders that turn into videos without a rebuild; an edit re-renders one block."""
     site.configure(plugin="theme: dark\n")
     site.page("index.md", "# T\n\n```gradviz\nscene: Label\nword: one\n```\n\n```gradviz\nscene: Pulse\n```\n")
-    port = free_port()
-    url = f"http://127.0.0.1:{port}/"
     log = site.root / "serve.log"
-    with open(log, "w") as output:
-        server = subprocess.Popen([sys.executable, "-m", "mkdocs", "serve", "-a", f"127.0.0.1:{port}",
-                                   "-f", str(site.root / "mkdocs.yml")], cwd=site.root, stdout=output,
-                                  stderr=subprocess.STDOUT)
-    try:
+    with site.real_serve(log) as url:
         first = poll(url, lambda html: "gradviz" in html)
         assert len(STATUS.findall(first)) == 2, "the page is served before the renders finish"
         before = swapped_in(url, first)
@@ -182,9 +174,6 @@ def test_real_mkdocs_serve_renders_in_the_background_and_rerenders_only_edits(si
         assert len(STATUS.findall(edited)) == 1 and edited.count("<video ") == 1
         after = swapped_in(url, edited)
         assert len(after - before) == 1, "only the edited block has a new video"
-    finally:
-        server.terminate()
-        server.wait(timeout=30)
     reports = [tuple(int(n or 0) for n in r) for r in re.findall(
         r"(\d+) videos? rendered, (\d+) reused from cache, \d+ failed, [\d.]+ s rendering"
         r"(?:, (\d+) still rendering in the background)?", log.read_text())]

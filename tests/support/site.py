@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import subprocess
+import sys
 import textwrap
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -11,6 +15,7 @@ from mkdocs.config import load_config
 
 from mkdocs_gradviz.cli import build_site
 from support.paths import FIXTURE_SCENES
+from support.waiting import free_port
 
 
 @dataclass
@@ -82,6 +87,23 @@ class Site:
         """What ``mkdocs serve`` does when it stops, if ``serve_build`` ran."""
         if getattr(self, "serving", None) is not None:
             self.serving.plugins.on_shutdown()
+
+    @contextmanager
+    def real_serve(self, log: Path) -> Iterator[str]:
+        """A real ``mkdocs serve`` of the project on a free port, its output in ``log``; yields its URL.
+
+        Stopped as Ctrl+C stops it (SIGTERM, then its shutdown) when the block ends.
+        """
+        port = free_port()
+        with open(log, "w") as output:
+            server = subprocess.Popen([sys.executable, "-m", "mkdocs", "serve", "-a", f"127.0.0.1:{port}",
+                                       "-f", str(self.root / "mkdocs.yml")], cwd=self.root, stdout=output,
+                                      stderr=subprocess.STDOUT)
+        try:
+            yield f"http://127.0.0.1:{port}/"
+        finally:
+            server.terminate()
+            server.wait(timeout=60)
 
     def html(self, page: str = "index.html") -> str:
         return (self.site / page).read_text(encoding="utf-8")
