@@ -53,7 +53,7 @@ def test_every_scene_has_its_colour_roles_listed() -> None:
 def test_scene_video_shows_its_colour_roles(built, name: str) -> None:
     """Some frame of the default video shows each of the scene's colour roles, on the dark background."""
     _, plugin = built
-    (block,) = [b for b in plugin.run.blocks if b.spec.scene == name]
+    block = _block(plugin, name)
     shown = frames(block.entry("dark").video)
     assert len(shown) >= 50  # at least five seconds at 10 fps
     assert share(shown[0], DARK.background, 12) > 0.8
@@ -66,7 +66,7 @@ def test_scene_video_shows_its_colour_roles(built, name: str) -> None:
 def test_scene_renders_with_its_defaults_through_the_plugin(built, name: str) -> None:
     """The default block renders; its alt text is the scene's own description with real numbers."""
     site, plugin = built
-    (block,) = [b for b in plugin.run.blocks if b.spec.scene == name]
+    block = _block(plugin, name)
     assert block.error is None
     entry = block.entry("dark")
     assert entry.video.stat().st_size > 1000 and entry.result.duration > 3
@@ -77,3 +77,9 @@ def test_scene_renders_with_its_defaults_through_the_plugin(built, name: str) ->
     headers, rows = entry.result.table
     assert headers and rows and all(len(row) == len(headers) for row in rows)
     assert Path(site.site / "assets" / "gradviz" / f"{entry.key}.mp4").is_file()
+
+
+def _block(plugin, name: str):
+    """The built site's one block of the scene ``name``."""
+    (block,) = [b for b in plugin.run.blocks if b.spec.scene == name]
+    return block

@@ -49,9 +49,10 @@ def test_dark_render_marks_the_minimum_near_the_curve_bottom(media):
     assert len(fs) >= 50  # at least five seconds at 10 fps
     assert share(fs[0], DARK.background, 12) > 0.8
     last = fs[-1].astype(float)
-    d = rgb(DARK.minimum) - rgb(DARK.background)
-    t = (last - rgb(DARK.background)) @ d / (d @ d)
-    resid = np.linalg.norm(last - rgb(DARK.background) - t[..., None] * d, axis=-1)
+    background = np.array(rgb(DARK.background), dtype=float)
+    d = np.array(rgb(DARK.minimum), dtype=float) - background
+    t = (last - background) @ d / (d @ d)
+    resid = np.linalg.norm(last - background - t[..., None] * d, axis=-1)
     ys, _xs = np.nonzero((t > 0.45) & (resid < 28))
     assert len(ys) > 5
     assert np.any(ys > last.shape[0] * 0.5)  # the marker near the curve's bottom, not just the caption

@@ -14,6 +14,7 @@ from mkdocs_gradviz.scenes._palette import DARK, LIGHT
 from PIL import Image
 from playwright.sync_api import ConsoleMessage, Locator, Page, Request, Response
 
+from support.frames import rgb
 from support.paths import SCREENSHOTS as SCREENSHOTS  # where the browser tests leave screenshots
 
 #: Debian's Chromium: Playwright drives it, no browser download.
@@ -136,11 +137,6 @@ def wait_playing(video: Locator) -> Locator:
     video.page.wait_for_function("v => !v.paused && v.currentTime > 0.1 && v.readyState >= 2",
                                  arg=video.element_handle())
     return video
-
-
-def rgb(hex_colour: str) -> tuple[int, int, int]:
-    """``#rrggbb`` as a tuple of integers."""
-    return tuple(int(hex_colour[i:i + 2], 16) for i in (1, 3, 5))
 
 
 @dataclass

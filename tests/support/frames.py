@@ -14,9 +14,9 @@ def frames(path: Path) -> list[np.ndarray]:
         return [f.to_ndarray(format="rgb24") for f in box.decode(video=0)]
 
 
-def rgb(hex_colour: str) -> np.ndarray:
-    """``#rrggbb`` as a float array."""
-    return np.array([int(hex_colour[i:i + 2], 16) for i in (1, 3, 5)], dtype=float)
+def rgb(hex_colour: str) -> tuple[int, int, int]:
+    """``#rrggbb`` as a tuple of integers."""
+    return tuple(int(hex_colour[i:i + 2], 16) for i in (1, 3, 5))
 
 
 def share(frame: np.ndarray, hex_colour: str, tol: float = 12.0, background: str | None = None) -> float:
@@ -26,10 +26,10 @@ def share(frame: np.ndarray, hex_colour: str, tol: float = 12.0, background: str
     background towards the colour, at least 45 % of the way; otherwise it must be within ``tol``.
     """
     px = frame.reshape(-1, 3).astype(float)
-    c = rgb(hex_colour)
+    c = np.array(rgb(hex_colour), dtype=float)
     if background is None:
         return float(np.mean(np.linalg.norm(px - c, axis=-1) < tol))
-    bg = rgb(background)
+    bg = np.array(rgb(background), dtype=float)
     d = c - bg
     t = (px - bg) @ d / (d @ d)
     resid = np.linalg.norm(px - bg - t[:, None] * d, axis=-1)

@@ -7,11 +7,12 @@ import sys
 import textwrap
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from mkdocs.commands.build import build
 from mkdocs.config import load_config
+from mkdocs.config.defaults import MkDocsConfig
 
 from mkdocs_gradviz.cli import build_site
 from support.paths import FIXTURE_SCENES
@@ -23,6 +24,7 @@ class Site:
     """A throwaway MkDocs project: write pages, build, inspect the output."""
 
     root: Path
+    serving: MkDocsConfig | None = field(default=None, init=False, repr=False)  # set by serve_build
 
     @classmethod
     def with_test_scenes(cls, root: Path, scenes: Path = FIXTURE_SCENES) -> Site:
@@ -76,16 +78,15 @@ class Site:
 
     def serve_build(self):
         """One build as ``mkdocs serve`` runs it (the plugin instance lives on between builds); return the plugin."""
-        config = getattr(self, "serving", None)
-        if config is None:
-            config = self.serving = load_config(str(self.root / "mkdocs.yml"))
-            config.plugins.on_startup(command="serve", dirty=False)
-        build(config, serve_url="http://127.0.0.1:8000/")
-        return config.plugins["gradviz"]
+        if self.serving is None:
+            self.serving = load_config(str(self.root / "mkdocs.yml"))
+            self.serving.plugins.on_startup(command="serve", dirty=False)
+        build(self.serving, serve_url="http://127.0.0.1:8000/")
+        return self.serving.plugins["gradviz"]
 
     def stop_serving(self) -> None:
         """What ``mkdocs serve`` does when it stops, if ``serve_build`` ran."""
-        if getattr(self, "serving", None) is not None:
+        if self.serving is not None:
             self.serving.plugins.on_shutdown()
 
     @contextmanager
