@@ -17,8 +17,8 @@ Dask cluster of 1 and 2 workers against the local pool: the speed-up and Dask's 
 course served with a cold cache, one block edited 2 s after the server is up: edit-to-figure is at
 most 1.3x rendering that block alone, the background renders being paused meanwhile (`--serve` runs
 only this part); (8) each library scene with its defaults at low quality: CPU seconds of render per
-second of video within 2x of its raster limit (its final mobjects drawn for as many frames with no
-updater or transform: Cairo and the encoder alone), next to the seeds' own scenes through Manim's
+second of video within 2x of its raster limit (its final mobjects drawn through its own camera for
+as many frames with no updater or transform: Cairo and the encoder alone), next to the seeds' own scenes through Manim's
 CLI, the naive anchor (`--scenes` runs only this part); (9) with `--baseline COMMIT`, the course's
 cold build at its default quality against that commit's, on this machine in the same run: at most
 0.40x (`--course` runs only this part).
@@ -316,7 +316,8 @@ def scene_rows(root: Path, scenes: list[tuple[str, str]], quality: str, baseline
                          f"{before['render'] / before['raster']:.2f}x")
         parts.append(f"seed {seed} {per_second(costs['seed', seed], 'render'):.2f} s/s" if seed else "no seed")
         print(f"scene {name}: {now['frames']} frames, {now['duration']:.1f} s of video; "
-              f"render {now['render']:.1f} s CPU ({now['render_wall']:.1f} s wall), raster limit {now['raster']:.1f} s CPU")
+              f"render {now['render']:.1f} s CPU ({now['render_wall']:.1f} s wall), raster limit {now['raster']:.1f} s CPU; "
+              f"final frames differ by {now['frame_difference']:.2f} of 255")
         rows.append((f"(8) {name}: CPU s per s of video at {quality}", f"<= {RASTER_BOUND:.2f}x raster limit",
                      "; ".join(parts), at_most(ratio, RASTER_BOUND)))
     return rows
