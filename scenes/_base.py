@@ -12,7 +12,6 @@ from manim import (
     Arrow,
     Axes,
     DashedLine,
-    DecimalNumber,
     FadeIn,
     FadeOut,
     MarkupText,
@@ -25,6 +24,7 @@ from manim import (
     VMobject,
 )
 
+from ._numbers import Number
 from ._palette import Palette, palette
 from ._typography import TYPE, tex
 
@@ -91,13 +91,13 @@ class LessonMixin:
         # Manim keeps a copy of every new MarkupText for reuse: a waste for numbers that change each step.
         return MarkupText(body, font_size=size, color=self.pal.foreground, use_svg_cache=False, **kw)
 
-    def number(self, value: float, size: float = TYPE.body, color: str | None = None, places: int = 3) -> DecimalNumber:
+    def number(self, value: float, size: float = TYPE.body, color: str | None = None, places: int = 3) -> Number:
         """A number that changes on screen, updated in place: LaTeX digits as tall as ``Text`` at ``size``.
 
         Drive it with ``UpdateFromFunc(number, lambda m: m.set_value(tracker.get_value()))`` in the
         play that moves the value, so it costs nothing while the value stands still.
         """
-        return DecimalNumber(value, num_decimal_places=places, font_size=tex(size),
+        return Number(value, num_decimal_places=places, font_size=tex(size),
                              color=color or self.pal.foreground)
 
     def weight_label(self, tracker: ValueTracker, name: str = "w", size: float = TYPE.label) -> VGroup:

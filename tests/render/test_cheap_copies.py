@@ -14,6 +14,7 @@ SCENES = '''
 import json
 from manim import *
 from mkdocs_gradviz.scenes._base import CheapCopies
+from mkdocs_gradviz.scenes._numbers import Number
 
 
 class Fades(Scene):
@@ -45,6 +46,25 @@ class Played(Scene):
 
 class CheapFades(CheapCopies, Played, Fades):
     pass
+
+
+class Counting(Scene):
+    """A count through a sign change and a new digit, in colour: the digits Manim copies at every frame."""
+
+    number_class = DecimalNumber
+
+    def construct(self):
+        value = ValueTracker(-1.5)
+        shown = self.number_class(-1.5, num_decimal_places=3, font_size=60, color=YELLOW).to_edge(LEFT)
+        shown.add_updater(lambda m: m.set_value(value.get_value()))
+        self.add(shown)
+        self.play(value.animate.set_value(12.25), run_time=1.5)
+        shown.clear_updaters()
+        self.play(shown.animate.set_color(BLUE), run_time=0.4)
+
+
+class CheapCounting(Counting):
+    number_class = Number
 '''
 
 
@@ -69,3 +89,12 @@ def test_cheap_fades_draw_manims_own_frames(tmp_path: Path) -> None:
     assert max(int(np.abs(a - b).max()) for a, b in zip(manim, cheap, strict=True)) <= 2
     # The words were faded out, then added back: the last frame shows them whole, in both.
     assert manim[-1].max() > 200 and np.array_equal(manim[-1], cheap[-1])
+
+
+def test_numbers_with_cheap_digits_draw_manims_own_frames(tmp_path: Path) -> None:
+    """``Number`` (the library's DecimalNumber) counts, changes sign, gains a digit and recolours as Manim draws it."""
+    (tmp_path / "scenes.py").write_text(SCENES, encoding="utf-8")
+    manim, cheap = render(tmp_path, "Counting"), render(tmp_path, "CheapCounting")
+    assert len(cheap) == len(manim) > 15
+    assert not np.array_equal(manim[0], manim[14]), "the number changed on screen"
+    assert all(np.array_equal(a, b) for a, b in zip(manim, cheap, strict=True))
