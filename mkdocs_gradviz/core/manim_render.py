@@ -125,8 +125,11 @@ def run_job(job: RenderJob) -> RenderResult:
         "write_to_movie": not request.still,
     }
     with tempconfig(settings):
-        if request.theme == "light":
-            _white_drawn_as(colours.foreground)  # scenes that keep Manim's default white must stay visible
+        if request.theme == "light" and request.kind == "code":
+            # Pasted Manim code keeps Manim's default white, which would vanish on the light background.
+            # A library or site scene paints with the palette, whose light background is white too:
+            # its fills of the background colour (a neuron's inside) must stay background.
+            _white_drawn_as(colours.foreground)
         scene = _load_scene_class(request)(**request.params)
         describe = getattr(scene, "describe", None)
         step_table = getattr(scene, "step_table", None)

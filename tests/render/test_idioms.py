@@ -36,6 +36,11 @@ scene: Pulse
 still: true
 theme: dark
 ```''', "img", 1),
+    "library_scene_light": ('''```gradviz
+scene: WeightUpdate
+still: true
+steps: 1
+```''', "img", 2),
     "image_from_array": ('''```gradviz theme="dark"
 import numpy as np
 
@@ -216,13 +221,33 @@ def test_light_variant_draws_white_in_ink_but_keeps_background_rectangles(built)
     assert square_edge < 230, "the white-by-default square is drawn in dark ink"
 
 
+def test_a_library_scene_keeps_its_palette_in_the_light_variant(built) -> None:
+    """Only code blocks get white drawn as ink: a scene filling its neurons with the palette's
+    background (white in the light palette) shows them hollow in both variants, as the lessons describe."""
+    from PIL import Image, ImageStat
+
+    _, plugin = built
+    (block,) = [b for b in plugin.run.blocks if b.scene == "WeightUpdate"]
+    inside = {}
+    for theme in ("dark", "light"):
+        (path,) = block.entry(theme).files().values()
+        with Image.open(path) as picture:
+            width, height = picture.size
+            # The left neuron's centre, at (-2.6, 0.6) in Manim's 14.2 x 8 frame; radius 0.45 units.
+            x, y = (7.111 - 2.6) / 14.222 * width, (4 - 0.6) / 8 * height
+            box = (round(x - 2), round(y - 2), round(x + 3), round(y + 3))
+            inside[theme] = ImageStat.Stat(picture.convert("L").crop(box)).mean[0]
+    assert inside["light"] > 230, "the light variant's neuron is filled with the white background, not ink"
+    assert inside["dark"] < 40, "the dark variant's neuron is filled with the dark background"
+
+
 def test_report_counts_stills_as_pictures(built) -> None:
     """The build line says how many videos and how many pictures it rendered."""
     _, plugin = built
     report = plugin.run.report
     assert (report.found, report.failed) == (len(IDIOMS), 0)
     assert report.rendered == sum(variants for _, _, variants in IDIOMS.values())
-    assert report.line().startswith(f"{len(IDIOMS)} blocks, 8 videos and 6 images rendered, 0 reused from cache")
+    assert report.line().startswith(f"{len(IDIOMS)} blocks, 8 videos and 8 images rendered, 0 reused from cache")
 
 
 def test_rendered_files_are_where_the_html_points(built) -> None:
