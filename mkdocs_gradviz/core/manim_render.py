@@ -125,11 +125,8 @@ def run_job(job: RenderJob) -> RenderResult:
         "write_to_movie": not request.still,
     }
     with tempconfig(settings):
-        if request.theme == "light" and request.kind == "code":
-            # Pasted Manim code keeps Manim's default white, which would vanish on the light background.
-            # A library or site scene paints with the palette, whose light background is white too:
-            # its fills of the background colour (a neuron's inside) must stay background.
-            _white_drawn_as(colours.foreground)
+        if request.theme == "light":
+            _white_drawn_as(colours.foreground)  # scenes that keep Manim's default white must stay visible
         scene = _load_scene_class(request)(**request.params)
         describe = getattr(scene, "describe", None)
         step_table = getattr(scene, "step_table", None)
@@ -290,7 +287,9 @@ def _white_drawn_as(ink: str) -> None:
 
     Many Manim classes name white in their own signature (``Square``, ``Arrow``, ``Dot``...), so
     changing class defaults misses some; every stroke and fill passes through the camera instead.
-    A ``BackgroundRectangle`` keeps its colour: it is the background's, white here on purpose.
+    White on purpose keeps its colour: a ``BackgroundRectangle`` (the background's colour), and a
+    white fill inside an outline of another colour, a shape filled with the background (the
+    library's neurons, filled with the light palette's white), which in ink would be a dark disc.
     """
     import numpy as np
     from manim import BackgroundRectangle, ManimColor
@@ -299,8 +298,14 @@ def _white_drawn_as(ink: str) -> None:
     rgb = np.array(ManimColor(ink).to_rgb())
     paint = Camera.set_cairo_context_color
 
+    def outlined(vmobject: Any) -> bool:
+        """Whether ``vmobject`` has a visible stroke that is not white."""
+        stroke = vmobject.get_stroke_rgbas()
+        return (vmobject.get_stroke_width() > 0 and bool(np.any(stroke[:, 3] > 0))
+                and not bool(np.all(stroke[:, :3] >= 0.999)))
+
     def set_colour(self: Camera, ctx: Any, rgbas: Any, vmobject: Any) -> Camera:
-        if isinstance(vmobject, BackgroundRectangle):
+        if isinstance(vmobject, BackgroundRectangle) or outlined(vmobject):
             return paint(self, ctx, rgbas, vmobject)
         rgbas = np.array(rgbas, dtype=float)
         white = np.all(rgbas[:, :3] >= 0.999, axis=1)
