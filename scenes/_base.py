@@ -97,8 +97,7 @@ class LessonMixin:
         Drive it with ``UpdateFromFunc(number, lambda m: m.set_value(tracker.get_value()))`` in the
         play that moves the value, so it costs nothing while the value stands still.
         """
-        return Number(value, num_decimal_places=places, font_size=tex(size),
-                             color=color or self.pal.foreground)
+        return Number(value, num_decimal_places=places, font_size=tex(size), color=color or self.pal.foreground)
 
     def weight_label(self, tracker: ValueTracker, name: str = "w", size: float = TYPE.label) -> VGroup:
         """``name = value``: the name in TeX, the value a ``number`` showing ``tracker``; see ``counting``."""

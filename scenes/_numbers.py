@@ -18,6 +18,7 @@ class Number(DecimalNumber):
     else (layout, colours, the edge kept fixed) is Manim's own ``set_value``.
     """
 
+    # Manim's own hook for a digit (private, but the same from Manim 0.19 to 0.22, the versions we support).
     def _string_to_mob(self, string: str, mob_class=None, **kwargs) -> Mobject:
         if string not in string_to_mob_map:
             return super()._string_to_mob(string, mob_class, **kwargs)  # builds and caches the glyph

@@ -18,8 +18,8 @@ course served with a cold cache, one block edited 2 s after the server is up: ed
 most 1.3x rendering that block alone, the background renders being paused meanwhile (`--serve` runs
 only this part); (8) each library scene with its defaults at low quality: CPU seconds of render per
 second of video within 2x of its raster limit (its final mobjects drawn through its own camera for
-as many frames with no updater or transform: Cairo and the encoder alone), next to the seeds' own scenes through Manim's
-CLI, the naive anchor (`--scenes` runs only this part); (9) with `--baseline COMMIT`, the course's
+as many frames with no updater or transform: Cairo and the encoder alone), next to the seeds' own
+scenes through Manim's CLI, the naive anchor (`--scenes` runs only this part); (9) with `--baseline COMMIT`, the course's
 cold build at its default quality against that commit's, on this machine in the same run: at most
 0.40x (`--course` runs only this part).
 """

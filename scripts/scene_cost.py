@@ -7,11 +7,12 @@ In one process (Manim imported once, before any clock starts): the scene with it
 its raster limit, the scene's final mobjects drawn for the same number of frames with no updater
 or transform, so that only Cairo and the encoder work. The limit is drawn through the scene's own
 camera (a 3-D scene's orientation, and what it keeps fixed in the frame), so that it draws the
-picture the scene ends on; how far the two final frames differ is reported as a check. Both write a video as a build does. Times
-are CPU seconds of this process (its encoder threads included), which a shared machine's other
-load barely moves; LaTeX runs in child processes and is left out: a site's cache keeps formulas
-across renders, so a build pays for each once, not per render. The scene's module is imported
-from whichever gradviz is first on ``sys.path`` (PYTHONPATH selects an older tree).
+picture the scene ends on; how far the two final frames differ is reported as a check. Both write
+a video as a build does. Times are CPU seconds of this process (its encoder threads included),
+which a shared machine's other load barely moves; LaTeX runs in child processes and is left out:
+a site's cache keeps formulas across renders, so a build pays for each once, not per render. The
+scene's module is imported from whichever gradviz is first on ``sys.path`` (PYTHONPATH selects an
+older tree).
 """
 
 from __future__ import annotations
