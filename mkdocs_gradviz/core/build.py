@@ -320,12 +320,28 @@ class BuildRun:
 
     def _collect_one(self, block: Block, request: RenderRequest) -> None:
         try:
-            block.entries[request.key] = self._pending[request.key].result()
+            block.entries[request.key] = _outcome(self._pending[request.key])
         except RenderError as error:
             line = block.line + error.line if error.line else block.line
             block.error = BlockError(block.page, line, error.message)
         except GradvizError as error:
             block.error = BlockError(block.page, block.line, str(error))
+
+
+#: Seconds between two looks at a render the build waits for: how soon it notices a Ctrl-C.
+_SIGNAL_CHECK = 0.2
+
+
+def _outcome(future: Future[Entry]) -> Entry:
+    """``future.result()``, waited for in short slices so that Ctrl-C stops the build at once.
+
+    The kernel may hand Ctrl-C's SIGINT to any thread of the build (a render thread, say), and
+    Python raises ``KeyboardInterrupt`` only when the main thread next runs: blocked in one untimed
+    wait, it would sleep on until the render ended, up to the render timeout.
+    """
+    while not future.done():
+        wait([future], timeout=_SIGNAL_CHECK)
+    return future.result()
 
 
 def _located(page: str, line: int, error: SpecError) -> BlockError:

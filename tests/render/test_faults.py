@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import ctypes
 import json
 import os
+import platform
 import signal
 import subprocess
 import sys
@@ -136,9 +138,13 @@ def test_two_builds_sharing_a_cache_at_once_both_succeed_identically(site) -> No
     assert all(cache.lookup(e.name) for e in entries(site))
 
 
-@pytest.mark.parametrize("signal_name", ["SIGINT", "SIGKILL"])
+@pytest.mark.parametrize("signal_name", ["SIGINT", "SIGINT to a render thread", "SIGKILL"])
 def test_a_build_killed_mid_render_leaves_nothing_a_later_build_trusts(site, tmp_path: Path, signal_name: str) -> None:
-    """Ctrl-C or SIGKILL of `mkdocs build` mid-render stops the render and publishes nothing; the next build renders it."""
+    """Ctrl-C or SIGKILL of `mkdocs build` mid-render stops the render and publishes nothing; the next build renders it.
+
+    The kernel may give Ctrl-C's SIGINT to any thread of the build; "to a render thread" makes sure
+    it lands on one that is not the main thread.
+    """
     hold, pid_file = tmp_path / "hold", tmp_path / "render.pid"
     hold.touch()
     site.configure(plugin="theme: dark\n")
@@ -150,7 +156,10 @@ def test_a_build_killed_mid_render_leaves_nothing_a_later_build_trusts(site, tmp
     try:
         _wait_for(lambda: any((cache / "staging").glob("*/scratch")) and pid_file.exists(), "the render started", build)
         render = int(pid_file.read_text())
-        build.send_signal(getattr(signal, signal_name))
+        if signal_name == "SIGINT to a render thread":
+            _signal_another_thread(build.pid, signal.SIGINT)
+        else:
+            build.send_signal(getattr(signal, signal_name))
         try:
             build.wait(timeout=120)
         except subprocess.TimeoutExpired:
@@ -169,6 +178,17 @@ def test_a_build_killed_mid_render_leaves_nothing_a_later_build_trusts(site, tmp
     assert (report.rendered, report.cached, report.failed) == (1, 0, 0)
     (entry,) = entries(site)
     assert RenderCache(cache).lookup(entry.name) is not None
+
+
+def _signal_another_thread(pid: int, signum: int) -> None:
+    """Send ``signum`` to a thread of process ``pid`` other than its main thread (Linux's tgkill)."""
+    thread = next(int(task.name) for task in Path(f"/proc/{pid}/task").iterdir() if int(task.name) != pid)
+    libc = ctypes.CDLL(None, use_errno=True)
+    assert libc.syscall(_SYS_TGKILL, pid, thread, signum) == 0, os.strerror(ctypes.get_errno())
+
+
+#: Linux's system call number of tgkill on x86-64 and on arm64.
+_SYS_TGKILL = {"x86_64": 234, "aarch64": 131}[platform.machine()]
 
 
 def _held_page(hold: Path, pid_file: Path) -> str:
