@@ -28,7 +28,7 @@ from ._numbers import Number
 from ._palette import Palette, palette
 from ._typography import TYPE, tex
 
-__all__ = ["MONO", "LessonMixin", "fmt"]
+__all__ = ["MONO", "LessonMixin", "counted", "fmt"]
 
 MONO = "DejaVu Sans Mono"
 
@@ -39,6 +39,11 @@ def fmt(x: float, places: int = 3) -> str:
     if float(s) == 0:
         s = s.lstrip("-")
     return s.replace("-", "−")
+
+
+def counted(n: int, noun: str) -> str:
+    """``n`` and ``noun``, in the plural unless ``n`` is 1: "1 step", "8 steps"."""
+    return f"{n} {noun}" if n == 1 else f"{n} {noun}s"
 
 
 class LessonMixin:

@@ -28,7 +28,7 @@ from manim import (
     Write,
 )
 
-from ._base import CheapCopies, LessonMixin, fmt
+from ._base import CheapCopies, LessonMixin, counted, fmt
 from ._losses import OneWeightLoss
 from ._maths import Step, gd_1d, nice_range
 from ._params import Range, check_params
@@ -77,10 +77,10 @@ class GradientDescent(OneWeightLoss, CheapCopies, LessonMixin, Scene):
         head = (f"Gradient descent on L(w) = {self.expr.text} from w = {fmt(self.start, 2)} "
                 f"with η = {self.learning_rate:g}")
         if self.left_plot or not np.isfinite(self.final_w):
-            return f"{head} diverges: after {n} steps w = {self.final_w:.3g}."
+            return f"{head} diverges: after {counted(n, 'step')} w = {self.final_w:.3g}."
         w_end = self.final_w
         why = "" if n == self.steps else f" (stopped: |∇L| < {self.tolerance:g})"
-        return f"{head} reaches w = {fmt(w_end)} in {n} steps{why}, where L(w) = {fmt(float(self.expr(w=w_end)))}."
+        return f"{head} reaches w = {fmt(w_end)} in {counted(n, 'step')}{why}, where L(w) = {fmt(float(self.expr(w=w_end)))}."
 
     def step_table(self):
         rows = [[s.index, round(s.w, 4), round(s.grad, 4), round(s.new_w, 4)] for s in self.trace]
@@ -197,7 +197,7 @@ class GradientDescent(OneWeightLoss, CheapCopies, LessonMixin, Scene):
         if v["converged"] == "yes":
             how = f"converged: |∇L| = {v['final_grad']} < {self.tolerance:g}"
         else:
-            how = f"stopped after {v['steps_taken']} steps: w = {v['final_w']}, |∇L| = {v['final_grad']}"
+            how = f"stopped after {counted(int(v['steps_taken']), 'step')}: w = {v['final_w']}, |∇L| = {v['final_grad']}"
         note = self.text(how, TYPE.body).next_to(star, DOWN, buff=0.2).align_to(self.rule, RIGHT)
         self.play(GrowFromCenter(mark), Write(star), FadeIn(note), run_time=0.8)
         self.wait(1)

@@ -27,7 +27,7 @@ from manim import (
     Write,
 )
 
-from ._base import CheapCopies, LessonMixin, contour_mobjects, fmt, square_view
+from ._base import CheapCopies, LessonMixin, contour_mobjects, counted, fmt, square_view
 from ._losses import TwoWeightLoss
 from ._params import Range, check_params
 from ._typography import TYPE, tex
@@ -63,7 +63,7 @@ class GradientField(TwoWeightLoss, CheapCopies, LessonMixin, Scene):
         end = self.path[-1]
         return (f"Gradient descent on L(w1, w2) = {self.expr.text} from ({fmt(self.start[0], 2)}, "
                 f"{fmt(self.start[1], 2)}) with η = {self.learning_rate:g} reaches ({fmt(end[0])}, {fmt(end[1])}) "
-                f"after {self.steps} steps, where L = {fmt(self.value(end))}.")
+                f"after {counted(self.steps, 'step')}, where L = {fmt(self.value(end))}.")
 
     def values(self) -> dict[str, str]:
         """``steps``, ``start_loss``, ``final_w1``, ``final_w2``, ``final_loss``, ``final_grad`` (|∇L|),

@@ -23,7 +23,7 @@ from manim import (
     Write,
 )
 
-from ._base import CheapCopies, LessonMixin, fmt
+from ._base import CheapCopies, LessonMixin, counted, fmt
 from ._losses import OneWeightLoss
 from ._maths import gd_1d, nice_range
 from ._params import ParameterError, Range, check_params
@@ -86,7 +86,7 @@ class LearningRateComparison(OneWeightLoss, CheapCopies, LessonMixin, Scene):
             end = run[-1].new_w if run else self.start
             parts.append(f"η = {lr:g} ends at w = {end:.3g} ({v})")
         return (f"Gradient descent on L(w) = {self.expr.text} from w = {fmt(self.start, 2)} for "
-                f"{self.steps} steps: " + "; ".join(parts) + ".")
+                f"{counted(self.steps, 'step')}: " + "; ".join(parts) + ".")
 
     def values(self) -> dict[str, str]:
         """Per panel k (1 = leftmost): ``rate_k``, ``steps_k``, ``final_w_k``, ``final_loss_k``,

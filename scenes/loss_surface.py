@@ -29,7 +29,7 @@ from manim import (
     VGroup,
 )
 
-from ._base import CheapCopies, LessonMixin, fmt
+from ._base import CheapCopies, LessonMixin, counted, fmt
 from ._losses import TwoWeightLoss
 from ._params import Range, check_params
 from ._typography import TYPE, tex
@@ -61,8 +61,8 @@ class LossSurface(TwoWeightLoss, CheapCopies, LessonMixin, ThreeDScene):
     def describe(self) -> str:
         e = self.path[-1]
         return (f"Gradient descent on the surface L = {self.expr.text} from ({fmt(self.start[0], 2)}, {fmt(self.start[1], 2)}) "
-                f"with η = {self.learning_rate:g}: after {self.steps} steps L falls from {fmt(self.value(self.start))} "
-                f"to {fmt(self.value(e))} at ({fmt(e[0])}, {fmt(e[1])}).")
+                f"with η = {self.learning_rate:g}: after {counted(self.steps, 'step')} L falls "
+                f"from {fmt(self.value(self.start))} to {fmt(self.value(e))} at ({fmt(e[0])}, {fmt(e[1])}).")
 
     def values(self) -> dict[str, str]:
         """``steps``, ``start_loss``, ``final_loss``, ``final_w1``, ``final_w2``: as the frames show them."""

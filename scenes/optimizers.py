@@ -7,7 +7,7 @@ from typing import Annotated
 import numpy as np
 from manim import DOWN, LEFT, RIGHT, UL, UP, Axes, Create, Dot, FadeIn, FadeOut, GrowArrow, LaggedStart, Line, Scene, VGroup
 
-from ._base import CheapCopies, LessonMixin, contour_mobjects, fmt, square_view
+from ._base import CheapCopies, LessonMixin, contour_mobjects, counted, fmt, square_view
 from ._losses import TwoWeightLoss
 from ._maths import adam_path, gd_path, momentum_path
 from ._params import Range, check_params
@@ -51,7 +51,7 @@ class OptimizerComparison(TwoWeightLoss, CheapCopies, LessonMixin, Scene):
     def describe(self) -> str:
         ends = "; ".join(f"{k} ends at ({fmt(v[-1][0])}, {fmt(v[-1][1])}) with L = {fmt(self.value(v[-1]))}"
                          for k, v in self.paths.items())
-        return (f"{self.steps} steps on L = {self.expr.text} from ({fmt(self.start[0], 2)}, {fmt(self.start[1], 2)}): "
+        return (f"{counted(self.steps, 'step')} on L = {self.expr.text} from ({fmt(self.start[0], 2)}, {fmt(self.start[1], 2)}): "
                 f"{ends}.")
 
     def values(self) -> dict[str, str]:

@@ -25,7 +25,7 @@ from manim import (
     VMobject,
 )
 
-from ._base import CheapCopies, LessonMixin, contour_mobjects, fmt, square_view
+from ._base import CheapCopies, LessonMixin, contour_mobjects, counted, fmt, square_view
 from ._maths import gd_path, make_regression, minibatch_path, mse_grad, mse_loss
 from ._params import ParameterError, Range, check_params
 from ._typography import TYPE
@@ -72,7 +72,8 @@ class StochasticDescent(CheapCopies, LessonMixin, Scene):
 
     def describe(self) -> str:
         return (f"Mini-batch SGD (batch {self.batch_size} of {self.samples}) with η = {self.learning_rate:g} fits "
-                f"y ≈ w·x + b: after {self.steps} steps it reaches (w, b) = ({fmt(self.sgd[-1][0])}, {fmt(self.sgd[-1][1])}), "
+                f"y ≈ w·x + b: after {counted(self.steps, 'step')} it reaches "
+                f"(w, b) = ({fmt(self.sgd[-1][0])}, {fmt(self.sgd[-1][1])}), "
                 f"loss {fmt(self.loss(self.sgd[-1]))}, against full-batch ({fmt(self.full[-1][0])}, {fmt(self.full[-1][1])}), "
                 f"loss {fmt(self.loss(self.full[-1]))}.")
 

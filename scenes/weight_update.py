@@ -24,7 +24,7 @@ from manim import (
     interpolate_color,
 )
 
-from ._base import CheapCopies, LessonMixin, fmt
+from ._base import CheapCopies, LessonMixin, counted, fmt
 from ._maths import Step, neuron_steps
 from ._params import ParameterError, Range, check_params
 from ._typography import TYPE, tex
@@ -96,7 +96,7 @@ class WeightUpdate(CheapCopies, LessonMixin, Scene):
         src = ("the given gradients" if self.gradients
                else f"L = ½(w·{self.x:g} − {self.y:g})²")
         state = "converged" if self.converged else "not yet converged"
-        return (f"One weight updated {len(self.trace)} times with η = {self.learning_rate:g} using {src}: "
+        return (f"One weight updated {counted(len(self.trace), 'time')} with η = {self.learning_rate:g} using {src}: "
                 f"w goes from {fmt(self.start)} to {fmt(self.trace[-1].new_w)} ({state}).")
 
     def step_table(self):
@@ -123,7 +123,7 @@ class WeightUpdate(CheapCopies, LessonMixin, Scene):
         if self.converged:
             msg = self.text(f"Converged: |∂L/∂w| < {self.tolerance:g}", TYPE.label, p.minimum)
         else:
-            msg = self.text(f"Not converged yet after {len(self.trace)} steps", TYPE.label, p.foreground)
+            msg = self.text(f"Not converged yet after {counted(len(self.trace), 'step')}", TYPE.label, p.foreground)
         self.play(FadeOut(shown), conn.animate.set_color(p.foreground), Write(msg.next_to(eq, UP, buff=0.45)),
                   run_time=0.6)
         self.wait(1)

@@ -151,10 +151,11 @@ def test_a_build_killed_mid_render_leaves_nothing_a_later_build_trusts(site, tmp
     site.page("index.md", _held_page(hold, pid_file))
     cache = site.root / ".cache" / "gradviz"
     with open(tmp_path / "build.log", "wb") as log:
-        build = subprocess.Popen([sys.executable, "-m", "mkdocs", "build", "-q", "-f", str(site.root / "mkdocs.yml")],
+        build = subprocess.Popen([sys.executable, "-c", AT_A_TERMINAL, "build", "-q", "-f", str(site.root / "mkdocs.yml")],
                                  cwd=site.root, stdout=log, stderr=subprocess.STDOUT)
     try:
         _wait_for(lambda: any((cache / "staging").glob("*/scratch")) and pid_file.exists(), "the render started", build)
+        assert not _sigint_held_back(build.pid), "SIGINT reaches the build, as it does at a terminal"
         render = int(pid_file.read_text())
         if signal_name == "SIGINT to a render thread":
             _signal_another_thread(build.pid, signal.SIGINT)
@@ -163,7 +164,8 @@ def test_a_build_killed_mid_render_leaves_nothing_a_later_build_trusts(site, tmp
         try:
             build.wait(timeout=120)
         except subprocess.TimeoutExpired:
-            pytest.fail(f"mkdocs build was still running 120 s after {signal_name}")
+            pytest.fail(f"mkdocs build was still running 120 s after {signal_name}; signal masks of the build's "
+                        f"threads: {_signal_masks(build.pid)}")
         assert build.returncode != 0
         _wait_for(lambda: not _running(render), "the render process ended with its build")
     finally:
@@ -178,6 +180,33 @@ def test_a_build_killed_mid_render_leaves_nothing_a_later_build_trusts(site, tmp
     assert (report.rendered, report.cached, report.failed) == (1, 0, 0)
     (entry,) = entries(site)
     assert RenderCache(cache).lookup(entry.name) is not None
+
+
+#: ``mkdocs`` as a terminal starts it: SIGINT neither blocked nor ignored. A process inherits both
+#: states from its parent, and a test process (xdist's workers, after threads that blocked it for a
+#: while) may hold SIGINT back, which would leave the signal pending in the build, never delivered.
+AT_A_TERMINAL = """
+import runpy, signal, sys
+signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT})
+signal.signal(signal.SIGINT, signal.default_int_handler)
+sys.argv[0] = "mkdocs"
+runpy.run_module("mkdocs", run_name="__main__")
+"""
+
+
+def _sigint_held_back(pid: int) -> bool:
+    """Whether SIGINT is blocked or ignored in every thread of process ``pid`` that could take it (Linux)."""
+    bit = 1 << (signal.SIGINT - 1)
+    return all(int(blocked, 16) & bit or int(ignored, 16) & bit for blocked, ignored in _signal_masks(pid))
+
+
+def _signal_masks(pid: int) -> list[tuple[str, str]]:
+    """(blocked, ignored) signal masks of each thread of process ``pid``, as /proc shows them."""
+    masks = []
+    for task in Path(f"/proc/{pid}/task").iterdir():
+        status = dict(line.split(":\t", 1) for line in (task / "status").read_text().splitlines() if ":\t" in line)
+        masks.append((status["SigBlk"], status["SigIgn"]))
+    return masks
 
 
 def _signal_another_thread(pid: int, signum: int) -> None:
