@@ -183,8 +183,8 @@ def test_a_build_killed_mid_render_leaves_nothing_a_later_build_trusts(site, tmp
 
 
 #: ``mkdocs`` as a terminal starts it: SIGINT neither blocked nor ignored. A process inherits both
-#: states from its parent, and a test process (xdist's workers, after threads that blocked it for a
-#: while) may hold SIGINT back, which would leave the signal pending in the build, never delivered.
+#: states from its parent, and late in a full run an xdist worker has been seen to pass on a state
+#: in which SIGINT never reached the build.
 AT_A_TERMINAL = """
 import runpy, signal, sys
 signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT})

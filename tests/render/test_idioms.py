@@ -222,7 +222,7 @@ def test_light_variant_draws_white_in_ink_but_keeps_background_rectangles(built)
 
 
 def test_a_library_scene_keeps_its_palette_in_the_light_variant(built) -> None:
-    """Only code blocks get white drawn as ink: a scene filling its neurons with the palette's
+    """White on purpose is not drawn as ink: a scene filling its outlined neurons with the palette's
     background (white in the light palette) shows them hollow in both variants, as the lessons describe."""
     from PIL import Image, ImageStat
 
