@@ -9,14 +9,17 @@ from __future__ import annotations
 
 import contextlib
 import json
+import logging
 import multiprocessing
 import multiprocessing.context
 import multiprocessing.forkserver
+import multiprocessing.process
 import os
 import re
 import shutil
 import signal
 import threading
+import time
 from multiprocessing.connection import wait
 from pathlib import Path
 
@@ -26,6 +29,7 @@ from mkdocs_gradviz.core.job import RenderJob, RenderResult
 from mkdocs_gradviz.core.manim_values import ValuesJob
 from mkdocs_gradviz.core.pausing import PAUSE_FILE, RenderClock, pause_between_frames
 
+_log = logging.getLogger(__name__)
 _ANSI = re.compile(r"\x1b\[[0-9;]*[A-Za-z]")
 _TAIL_LINES = 25
 _LOW_DISK = 1024 * 1024  # below this much free space a failed render is put down to a full disk
@@ -37,7 +41,31 @@ _clocks: dict[Path, RenderClock] = {}
 
 
 def run_in_process(job: RenderJob, *, timeout: float) -> RenderResult:
-    """Render ``job`` into ``job.out`` in a forked process; its result, or ``RenderError`` saying why not."""
+    """Render ``job`` into ``job.out`` in a forked process; its result, or ``RenderError`` saying why not.
+
+    A render whose process ended without a word (status 255, which is also what is reported when
+    the fork server has gone, killed by the out-of-memory killer for one) is run once more with a
+    new fork server: a render must not fail for a server it does not control.
+    """
+    try:
+        return _render_once(job, timeout=timeout)
+    except _EndUnknown as lost:
+        _log.info("gradviz: the render of %s %s; rendering it again", job.request.scene, lost)
+        _start_afresh(job.out)
+    try:
+        return _render_once(job, timeout=timeout)
+    except _EndUnknown as lost:
+        raise RenderError(f"the render process {lost} twice; its last output:\n{_tail(job.out / 'log.txt')}") from None
+
+
+class _EndUnknown(Exception):
+    """A render process ended with status 255 and left no report: gone with its fork server, or exit(255)."""
+
+    def __str__(self) -> str:
+        return "ended with status 255 and no report (it exited so, or the fork server that started it was lost)"
+
+
+def _render_once(job: RenderJob, *, timeout: float) -> RenderResult:
     request = job.request
     process = _context().Process(target=_render_child, args=(job,), name=f"gradviz-{request.key[:8]}")
     clock = RenderClock()
@@ -45,7 +73,7 @@ def run_in_process(job: RenderJob, *, timeout: float) -> RenderResult:
         if (job.out / PAUSE_FILE).exists():  # paused before it started
             clock.pause()
         _clocks[job.out] = clock
-    process.start()
+    _start(process)
     with _running_lock:
         _running.add(process.pid)
     try:
@@ -75,15 +103,57 @@ def run_in_process(job: RenderJob, *, timeout: float) -> RenderResult:
     if shutil.disk_usage(staged).free < _LOW_DISK:
         raise RenderError(f"no space left on the disk holding the cache ({staged.parent.parent}); free some space "
                           "or point cache_dir elsewhere")
+    if process.exitcode == 255:
+        _stop_group(process.pid)  # it renders on if only its fork server was lost; seen ending a moment ago
+        raise _EndUnknown
     how = (f"was killed by signal {signal.Signals(-process.exitcode).name}" if process.exitcode < 0
            else f"exited with status {process.exitcode}")
     raise RenderError(f"the render process {how}; its last output:\n{_tail(staged / 'log.txt')}")
 
 
+def _start(process: multiprocessing.process.BaseProcess, *, tries: int = 40) -> None:
+    """Start ``process``, giving a fork server that has just died the moment it needs to be replaced.
+
+    Until the dead server is a zombie, multiprocessing takes it for alive and its socket refuses
+    the connection; once it is, the next start launches a new server.
+    """
+    for attempt in range(tries):
+        try:
+            process.start()
+            return
+        except (ConnectionRefusedError, FileNotFoundError):
+            if attempt == tries - 1:
+                raise
+            time.sleep(0.05)
+
+
+def _start_afresh(out: Path) -> None:
+    """Empty a staging folder for a second attempt, keeping its pause request."""
+    for path in out.iterdir():
+        if path.name == PAUSE_FILE:
+            continue
+        if path.is_dir():
+            shutil.rmtree(path, ignore_errors=True)
+        else:
+            path.unlink(missing_ok=True)
+
+
+def _stop_group(pid: int, *, within: float = 10.0) -> None:
+    """Kill process group ``pid`` (a render and what it started) and wait until it is gone."""
+    _kill_group(pid)
+    deadline = time.monotonic() + within
+    while time.monotonic() < deadline:
+        try:
+            os.killpg(pid, 0)
+        except (ProcessLookupError, PermissionError):
+            return
+        time.sleep(0.05)
+
+
 def values_in_process(job: ValuesJob, *, timeout: float) -> list[dict[str, str]]:
     """A block's ``values()`` for each of its runs, computed in a process forked like a render's; ``RenderError`` if not."""
     process = _context().Process(target=manim_values.run_in_child, args=(job,), name=f"gradviz-values-{job.scene}")
-    process.start()
+    _start(process)
     with _running_lock:
         _running.add(process.pid)
     try:

@@ -48,6 +48,64 @@ def test_a_render_killed_midway_leaves_nothing_and_is_redone(site, caplog, tmp_p
     assert len(entries(site)) == 1
 
 
+def test_a_render_whose_fork_server_is_lost_is_rendered_again(site, caplog, tmp_path: Path) -> None:
+    """The fork server killed mid-render (by the out-of-memory killer, say): the render runs again and the build succeeds.
+
+    The scene kills the server that forked it, then goes on rendering, as a render does when its
+    server dies: that first render must be stopped, not left to write beside the second.
+    """
+    flag, attempts = tmp_path / "kill the fork server", tmp_path / "attempts"
+    flag.touch()
+    site.configure(plugin="theme: dark\n")
+    site.page("index.md", f"""\
+        ```gradviz
+        import os, signal, time
+        class Orphaned(Scene):
+            def construct(self):
+                with open({str(attempts)!r}, "a") as out:
+                    out.write(f"{{os.getpid()}}\\n")
+                self.play(Create(Circle()), run_time=0.5)
+                if os.path.exists({str(flag)!r}):
+                    os.remove({str(flag)!r})
+                    os.kill(os.getppid(), signal.SIGKILL)
+                    time.sleep(30)
+                self.play(FadeOut(Circle()), run_time=0.5)
+        ```
+        """)
+    with caplog.at_level("INFO", logger="mkdocs_gradviz"):
+        report = site.build().run.report
+    assert (report.rendered, report.failed) == (1, 0)
+    assert "the render of Orphaned ended with status 255 and no report" in caplog.text
+    first, _ = (int(pid) for pid in attempts.read_text().split())  # two attempts, the first orphaned
+    assert not _running(first), "the first render does not outlive its fork server"
+    (entry,) = entries(site)
+    assert RenderCache(site.root / ".cache" / "gradviz").lookup(entry.name) is not None
+
+
+def test_a_render_that_exits_with_status_255_is_tried_twice_then_reported(site, caplog, tmp_path: Path) -> None:
+    """A scene that exits with 255 itself gets one more try, not endless ones; the error names the page and line."""
+    attempts = tmp_path / "attempts"
+    site.configure(plugin="theme: dark\n")
+    site.page("index.md", f"""\
+        # Page
+
+        ```gradviz
+        import os
+        class Quits(Scene):
+            def construct(self):
+                with open({str(attempts)!r}, "a") as out:
+                    out.write("attempt\\n")
+                os._exit(255)
+        ```
+        """)
+    with pytest.raises(Abort):
+        site.build()
+    assert attempts.read_text().split() == ["attempt", "attempt"]
+    assert ("docs/index.md:3: the render process ended with status 255 and no report (it exited so, or the fork "
+            "server that started it was lost) twice") in caplog.text
+    assert entries(site) == []
+
+
 @pytest.mark.parametrize("damage", ["truncate", "flip", "delete manifest"])
 def test_a_damaged_cache_entry_is_detected_and_rendered_again(site, caplog, damage: str) -> None:
     """A truncated or modified video, or a lost manifest, is caught on reuse, warned about and re-rendered."""
