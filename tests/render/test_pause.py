@@ -141,7 +141,9 @@ threading.Event().wait()  # until killed
 def test_ending_the_server_while_renders_are_paused_leaves_no_entry_and_no_process(tmp_path: Path, how: str) -> None:
     """Killing the queue's process (or shutting its queue down) with a render paused ends every render, publishing none."""
     root = tmp_path / "cache"
-    background, edited = scene_request("background", 30.0), scene_request("edited", 30.0)
+    # Gated, so that neither can finish first: a tiny render of 30 s of video takes about a second,
+    # which a loaded machine can let pass before the processes are counted.
+    background, edited = scene_request("background", 30.0, gated=True), scene_request("edited", 30.0, gated=True)
     server = subprocess.Popen([sys.executable, "-c", SERVER, str(root), *(json.dumps(asdict(r)) for r in (background, edited))],
                               stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
     with server:
