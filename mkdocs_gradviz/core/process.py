@@ -20,8 +20,10 @@ import shutil
 import signal
 import threading
 import time
+from collections.abc import Callable
 from multiprocessing.connection import wait
 from pathlib import Path
+from typing import TypeVar
 
 from mkdocs_gradviz.core import manim_render, manim_values
 from mkdocs_gradviz.core.errors import CacheCorrupt, RenderError
@@ -30,6 +32,7 @@ from mkdocs_gradviz.core.manim_values import ValuesJob
 from mkdocs_gradviz.core.pausing import PAUSE_FILE, RenderClock, pause_between_frames
 
 _log = logging.getLogger(__name__)
+T = TypeVar("T")
 _ANSI = re.compile(r"\x1b\[[0-9;]*[A-Za-z]")
 _TAIL_LINES = 25
 _LOW_DISK = 1024 * 1024  # below this much free space a failed render is put down to a full disk
@@ -41,21 +44,32 @@ _clocks: dict[Path, RenderClock] = {}
 
 
 def run_in_process(job: RenderJob, *, timeout: float) -> RenderResult:
-    """Render ``job`` into ``job.out`` in a forked process; its result, or ``RenderError`` saying why not.
+    """Render ``job`` into ``job.out`` in a forked process; its result, or ``RenderError`` saying why not."""
+    return _at_most_twice(lambda: _render_once(job, timeout=timeout), job.out, f"the render process of {job.request.scene}")
 
-    A render whose process ended without a word (status 255, which is also what is reported when
-    the fork server has gone, killed by the out-of-memory killer for one) is run once more with a
-    new fork server: a render must not fail for a server it does not control.
+
+def values_in_process(job: ValuesJob, *, timeout: float) -> list[dict[str, str]]:
+    """A block's ``values()`` for each of its runs, computed in a process forked like a render's; ``RenderError`` if not."""
+    return _at_most_twice(lambda: _values_once(job, timeout=timeout), job.out,
+                          f"the process computing the values of {job.scene}")
+
+
+def _at_most_twice(attempt: Callable[[], T], out: Path, process: str) -> T:
+    """``attempt()``, and once more if its process ended without a word (``_EndUnknown``).
+
+    Status 255 with no report is also what multiprocessing says of a process whose fork server
+    died (killed by the out-of-memory killer, say): a render must not fail for a server it does
+    not control. The child code here never exits with 255, so a scene that does is tried twice, not forever.
     """
     try:
-        return _render_once(job, timeout=timeout)
+        return attempt()
     except _EndUnknown as lost:
-        _log.info("gradviz: the render of %s %s; rendering it again", job.request.scene, lost)
-        _start_afresh(job.out)
+        _log.info("gradviz: %s %s; trying once more", process, lost)
+        _start_afresh(out)
     try:
-        return _render_once(job, timeout=timeout)
+        return attempt()
     except _EndUnknown as lost:
-        raise RenderError(f"the render process {lost} twice; its last output:\n{_tail(job.out / 'log.txt')}") from None
+        raise RenderError(f"{process} {lost} twice; its last output:\n{_tail(out / 'log.txt')}") from None
 
 
 class _EndUnknown(Exception):
@@ -150,8 +164,7 @@ def _stop_group(pid: int, *, within: float = 10.0) -> None:
         time.sleep(0.05)
 
 
-def values_in_process(job: ValuesJob, *, timeout: float) -> list[dict[str, str]]:
-    """A block's ``values()`` for each of its runs, computed in a process forked like a render's; ``RenderError`` if not."""
+def _values_once(job: ValuesJob, *, timeout: float) -> list[dict[str, str]]:
     process = _context().Process(target=manim_values.run_in_child, args=(job,), name=f"gradviz-values-{job.scene}")
     _start(process)
     with _running_lock:
@@ -170,6 +183,9 @@ def values_in_process(job: ValuesJob, *, timeout: float) -> list[dict[str, str]]
     if process.exitcode == 0 and report is not None:
         return report["values"]
     error = _read_report(job.out / manim_render.ERROR)
+    if error is None and process.exitcode == 255:
+        _stop_group(process.pid)  # it computes on if only its fork server was lost
+        raise _EndUnknown
     raise RenderError(error["message"] if error else f"computing the values of {job.scene} failed:\n{_tail(job.out / 'log.txt')}")
 
 

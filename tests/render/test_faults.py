@@ -18,6 +18,8 @@ from mkdocs.exceptions import Abort
 from mkdocs_gradviz.core.cache import RenderCache
 from mkdocs_gradviz.core.errors import CacheCorrupt
 from mkdocs_gradviz.core.job import RenderResult
+from mkdocs_gradviz.core.manim_values import ValuesJob
+from mkdocs_gradviz.core.process import values_in_process
 
 
 def entries(site) -> list[Path]:
@@ -75,11 +77,35 @@ def test_a_render_whose_fork_server_is_lost_is_rendered_again(site, caplog, tmp_
     with caplog.at_level("INFO", logger="mkdocs_gradviz"):
         report = site.build().run.report
     assert (report.rendered, report.failed) == (1, 0)
-    assert "the render of Orphaned ended with status 255 and no report" in caplog.text
+    assert "the render process of Orphaned ended with status 255 and no report" in caplog.text
     first, _ = (int(pid) for pid in attempts.read_text().split())  # two attempts, the first orphaned
     assert not _running(first), "the first render does not outlive its fork server"
     (entry,) = entries(site)
     assert RenderCache(site.root / ".cache" / "gradviz").lookup(entry.name) is not None
+
+
+def test_values_whose_fork_server_is_lost_are_computed_again(tmp_path: Path) -> None:
+    """The same for the process computing a block's values(): stopped, and run once more."""
+    flag, attempts = tmp_path / "kill the fork server", tmp_path / "attempts"
+    flag.touch()
+    code = f"""
+import os, signal, time
+class Counted(Scene):
+    def values(self):
+        with open({str(attempts)!r}, "a") as out:
+            out.write(f"{{os.getpid()}}\\n")
+        if os.path.exists({str(flag)!r}):
+            os.remove({str(flag)!r})
+            os.kill(os.getppid(), signal.SIGKILL)
+            time.sleep(30)
+        return {{"answer": "42"}}
+"""
+    out = tmp_path / "values"
+    out.mkdir()
+    job = ValuesJob("code", "Counted", "", code, ({},), out, site_scenes=None)
+    assert values_in_process(job, timeout=120) == [{"answer": "42"}]
+    first, _ = (int(pid) for pid in attempts.read_text().split())  # two attempts, the first orphaned
+    assert not _running(first), "the first attempt does not outlive its fork server"
 
 
 def test_a_render_that_exits_with_status_255_is_tried_twice_then_reported(site, caplog, tmp_path: Path) -> None:
@@ -101,8 +127,8 @@ def test_a_render_that_exits_with_status_255_is_tried_twice_then_reported(site, 
     with pytest.raises(Abort):
         site.build()
     assert attempts.read_text().split() == ["attempt", "attempt"]
-    assert ("docs/index.md:3: the render process ended with status 255 and no report (it exited so, or the fork "
-            "server that started it was lost) twice") in caplog.text
+    assert ("docs/index.md:3: the render process of Quits ended with status 255 and no report (it exited so, or "
+            "the fork server that started it was lost) twice") in caplog.text
     assert entries(site) == []
 
 
