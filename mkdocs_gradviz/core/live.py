@@ -99,7 +99,7 @@ class LiveStatus:
             try:
                 self.refresh()
             except Exception:  # keep counting for the other placeholders
-                _log.exception("gradviz: could not update the status of a block still rendering")
+                _log.exception("could not update the status of a block still rendering")
 
 
 def _write(path: Path, text: str) -> None:

@@ -45,7 +45,8 @@ _clocks: dict[Path, RenderClock] = {}
 
 def run_in_process(job: RenderJob, *, timeout: float) -> RenderResult:
     """Render ``job`` into ``job.out`` in a forked process; its result, or ``RenderError`` saying why not."""
-    return _at_most_twice(lambda: _render_once(job, timeout=timeout), job.out, f"the render process of {job.request.scene}")
+    return _at_most_twice(lambda: _render_once(job, timeout=timeout), job.out,
+                          f"the render process of {job.request.scene} ({job.request.theme})")
 
 
 def values_in_process(job: ValuesJob, *, timeout: float) -> list[dict[str, str]]:
@@ -64,7 +65,7 @@ def _at_most_twice(attempt: Callable[[], T], out: Path, process: str) -> T:
     try:
         return attempt()
     except _EndUnknown as lost:
-        _log.info("gradviz: %s %s; trying once more", process, lost)
+        _log.info("%s %s; trying once more", process, lost)
         _start_afresh(out)
     try:
         return attempt()

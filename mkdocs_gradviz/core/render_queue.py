@@ -331,7 +331,7 @@ class RenderQueue:
             try:
                 listener()
             except Exception:  # a listener's bug must not stop the worker thread that called it
-                _log.exception("gradviz: a render queue listener failed")
+                _log.exception("a render queue listener failed")
 
     def _render(self, request: RenderRequest) -> Entry:
         self.progress.started(request)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import os
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -33,6 +34,23 @@ if TYPE_CHECKING:
 log = get_plugin_logger(__name__)
 
 
+class _EngineLogs(logging.Handler):
+    """The engine's records (``mkdocs_gradviz.core``, which knows no MkDocs) shown as the plugin's own.
+
+    So that MkDocs prints them in its format, and ``--strict`` counts their warnings.
+    """
+
+    def emit(self, record: logging.LogRecord) -> None:
+        log.log(record.levelno, "%s", record.getMessage(), exc_info=record.exc_info)
+
+
+def _show_engine_logs() -> None:
+    engine = logging.getLogger("mkdocs_gradviz.core")
+    if not any(isinstance(handler, _EngineLogs) for handler in engine.handlers):
+        engine.addHandler(_EngineLogs())
+        engine.setLevel(logging.INFO)
+
+
 class GradvizPlugin(BasePlugin[GradvizConfig]):
     """Renders ```` ```gradviz ```` blocks with Manim and embeds the videos."""
 
@@ -61,6 +79,7 @@ class GradvizPlugin(BasePlugin[GradvizConfig]):
                         " and ".join(missing), LATEX_PACKAGES)
 
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig | None:
+        _show_engine_logs()
         if not self.config.enabled:
             # The same file's Zensical fence (mkdocs_gradviz.zensical) is no formatter MkDocs can call: drop it too.
             fences = config.mdx_configs.get("pymdownx.superfences", {}).get("custom_fences", [])
