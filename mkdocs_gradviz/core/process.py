@@ -136,7 +136,7 @@ def _start(process: multiprocessing.process.BaseProcess, *, tries: int = 40) -> 
         try:
             process.start()
             return
-        except (ConnectionRefusedError, FileNotFoundError):
+        except ConnectionRefusedError:
             if attempt == tries - 1:
                 raise
             time.sleep(0.05)
