@@ -8,11 +8,11 @@ its raster limit, the scene's final mobjects drawn for the same number of frames
 or transform, so that only Cairo and the encoder work. The limit is drawn through the scene's own
 camera (a 3-D scene's orientation, and what it keeps fixed in the frame), so that it draws the
 picture the scene ends on; how far the two final frames differ is reported as a check. Both write
-a video as a build does. Times are CPU seconds of this process (its encoder threads included),
-which a shared machine's other load barely moves; LaTeX runs in child processes and is left out:
-a site's cache keeps formulas across renders, so a build pays for each once, not per render. The
-scene's module is imported from whichever gradviz is first on ``sys.path`` (PYTHONPATH selects an
-older tree).
+a video as a build does, with its H.264 settings. Times are CPU seconds of this process (its
+encoder threads included), which a shared machine's other load barely moves; LaTeX runs in child
+processes and is left out: a site's cache keeps formulas across renders, so a build pays for each
+once, not per render. The scene's module is imported from whichever gradviz is first on
+``sys.path`` (PYTHONPATH selects an older tree).
 """
 
 from __future__ import annotations
@@ -38,6 +38,13 @@ def main() -> int:
                 "media_dir": tempfile.mkdtemp(dir=out), "tex_dir": tempfile.mkdtemp(dir=out),
                 "disable_caching": True, "progress_bar": "none", "verbosity": "ERROR",
                 "background_color": palette().background}
+    from manim import config
+
+    from mkdocs_gradviz.core import manim_render
+
+    encoder = getattr(manim_render, "ENCODER_OPTIONS", None)  # a build's H.264 settings (an older tree: Manim's own)
+    if encoder and hasattr(config, "video_encoder_options"):
+        settings["video_encoder_options"] = encoder
     scene_class = getattr(importlib.import_module(module), name)
     with tempconfig(settings):
         began, cpu = time.perf_counter(), time.process_time()
