@@ -26,8 +26,8 @@ ERROR = "error.json"
 #: keeps its own). Manim's default (x264's "medium" preset, crf 23) spends about half of a 1280x720,
 #: 30 fps render in the encoder. The "veryfast" preset tuned for flat animation spends about a third
 #: less there; one step finer (crf 20) and with x264's usual adaptive quantisation (the animation
-#: tune's weaker one thins small marks such as a point at a small size), its videos are as large
-#: and as sharp as Manim's own.
+#: tune's weaker one thins small marks such as a point at a small size), its videos are about as
+#: large and as sharp as Manim's own.
 ENCODER_OPTIONS = {"preset": "veryfast", "tune": "animation", "crf": "20", "x264-params": "aq-strength=1.0"}
 
 
