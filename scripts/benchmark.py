@@ -160,9 +160,11 @@ def manim_render(root: Path, module: str, scene: str, quality: str) -> tuple[flo
     width, height, fps = SIZES[quality]
     media = root / f"media-{module}-{scene}-{quality}"
     shutil.rmtree(media, ignore_errors=True)
-    # Library modules use relative imports, so Manim's CLI gets a one-line file importing the scene.
+    # Library modules use relative imports, so Manim's CLI gets a small file naming the scene; a
+    # subclass, because Manim 0.22's CLI lists only the scenes a file defines, not those it imports.
     script = root / f"{scene}_cli.py"
-    script.write_text(f"from {module} import {scene}  # noqa: F401\n", encoding="utf-8")
+    script.write_text(f"from {module} import {scene} as Library\n\n\nclass {scene}(Library):\n    pass\n",
+                      encoding="utf-8")
     began = time.perf_counter()
     subprocess.run(["manim", "render", "-q", "l", "-r", f"{width},{height}", "--fps", str(fps), "--disable_caching",
                     "--media_dir", str(media), "--progress_bar", "none", "-v", "WARNING", str(script), scene],
